@@ -1,0 +1,54 @@
+"""Static files under versioned names (site.3f9a1c2b.css) so browsers may cache them for a year.
+
+A returning patient on a metered plan then downloads only the HTML. The hash is of the file's
+bytes, computed once at start-up; an unversioned URL still works but is cached briefly.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from flask import Flask, abort, send_from_directory, url_for
+
+from portal.paths import PROJECT_ROOT
+
+STATIC_DIR = PROJECT_ROOT / "static"
+ONE_YEAR = 365 * 24 * 3600
+_VERSIONED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{10})(?P<suffix>\.[A-Za-z0-9]+)$")
+
+
+def _digests() -> dict[str, str]:
+    digests = {}
+    for path in STATIC_DIR.rglob("*"):
+        if path.is_file() and path.suffix in {".css", ".js", ".svg", ".ico", ".png", ".txt"}:
+            rel = path.relative_to(STATIC_DIR).as_posix()
+            digests[rel] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return digests
+
+
+def init_app(app: Flask) -> None:
+    digests = _digests()
+
+    def asset_url(filename: str) -> str:
+        digest = digests.get(filename)
+        if digest is None:
+            raise KeyError(f"No static file {filename!r} under static/")
+        path = Path(filename)
+        return url_for("static", filename=f"{path.with_suffix('').as_posix()}.{digest}{path.suffix}")
+
+    def static(filename: str):
+        match = _VERSIONED.match(filename)
+        if match:
+            original = match["stem"] + match["suffix"]
+            if digests.get(original) != match["digest"]:
+                abort(404)  # an old version: never serve new bytes under an old name
+            response = send_from_directory(STATIC_DIR, original, max_age=ONE_YEAR)
+            response.cache_control.immutable = True
+            return response
+        if filename not in digests:
+            abort(404)
+        return send_from_directory(STATIC_DIR, filename, max_age=300)
+
+    app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=static)
+    app.jinja_env.globals["asset_url"] = asset_url

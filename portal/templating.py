@@ -1,0 +1,58 @@
+"""What every template can use: language helpers, navigation, and number and date formats."""
+from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
+from flask import Flask
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_time
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.config import INTERFACE_LANGUAGES
+from portal.language.locale import current_language, text_direction
+from portal.models import Role
+from portal.results.service import flag_for, plain_number
+
+_PATIENT_NAV = [
+    ("home.index", _l("Home")),
+    ("results.index", _l("Results")),
+    ("notes.index", _l("Notes")),
+    ("account.settings", _l("Settings")),
+]
+_OTHER_NAV = [
+    ("home.index", _l("Home")),
+    ("account.settings", _l("Settings")),
+]
+
+
+def main_navigation():
+    if current_user.is_authenticated and current_user.role is Role.PATIENT:
+        return _PATIENT_NAV
+    return _OTHER_NAV
+
+
+def language_name(code: str | None) -> str:
+    """"es" -> "Spanish" (or "español" when the interface is in Spanish)."""
+    if not code:
+        return ""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(current_language())
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        text_direction=text_direction,
+        interface_languages=INTERFACE_LANGUAGES,
+        main_navigation=main_navigation,
+        language_name=language_name,
+        flag_for=flag_for,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_time=format_time,
+        format_decimal=format_decimal,
+        format_currency=format_currency,
+    )
+    app.jinja_env.filters["plain_number"] = plain_number
