@@ -37,17 +37,21 @@ def _pybabel(*args: str) -> None:
         raise click.ClickException(f"pybabel {args[0]} failed (exit {result.returncode}).")
 
 
+def _extract() -> None:
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--sort-by-file", "--no-wrap",
+             "-o", str(CATALOG_TEMPLATE), "portal", "templates")
+
+
 @translate_cli.command("extract")
 def extract():
     """Collect every interface string into translations/messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--sort-by-file", "--no-wrap",
-             "-o", str(CATALOG_TEMPLATE), "portal", "templates")
+    _extract()
 
 
 @translate_cli.command("update")
 def update():
     """Extract, then merge new strings into every language's messages.po."""
-    extract()
+    _extract()
     _pybabel("update", "-i", str(CATALOG_TEMPLATE), "-d", str(TRANSLATIONS_DIR), "--no-wrap",
              "--ignore-obsolete")
 
@@ -62,7 +66,7 @@ def compile_catalogs():
 @click.argument("language")
 def init(language: str):
     """Start a catalog for a new interface language, e.g. `flask translate init vi`."""
-    extract()
+    _extract()
     _pybabel("init", "-i", str(CATALOG_TEMPLATE), "-d", str(TRANSLATIONS_DIR), "-l", language, "--no-wrap")
 
 

@@ -2,6 +2,7 @@
 TEST_DATABASE_URL is set (CI sets it), plus helpers that speak the user's actions."""
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import tempfile
@@ -16,6 +17,8 @@ os.environ["QUEUE_URL"] = f"sqlite:///{_SCRATCH / 'queue.db'}"
 
 import pytest  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
+
+from flask.testing import FlaskClient  # noqa: E402
 
 from portal import create_app  # noqa: E402
 from portal.extensions import db, limiter  # noqa: E402
@@ -72,9 +75,18 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own application context, database session and `g`, as in production,
+    even though the test itself keeps an application context open for its own queries."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(migrated):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": migrated})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _empty_all_tables()
         limiter.reset()
@@ -131,3 +143,11 @@ class Browser:
 @pytest.fixture
 def browser(client):
     return Browser(client)
+
+
+@pytest.fixture
+def demo(app):
+    """The demo clinic from `flask portal seed-demo`; returns its logins (role, login, password)."""
+    from portal.demo.seed import seed_demo
+
+    return seed_demo(db.session)
