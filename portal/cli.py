@@ -20,10 +20,13 @@ TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
 @portal_cli.command("seed-demo")
 def seed_demo_command():
     """Fill the database with a demo clinic (safe to run again: nothing is duplicated)."""
-    from portal.demo.seed import seed_demo
+    from portal.demo.seed import DemoSeedRefused, seed_demo
     from portal.extensions import db
 
-    logins = seed_demo(db.session)
+    try:
+        logins = seed_demo(db.session)
+    except DemoSeedRefused as refusal:
+        raise click.ClickException(str(refusal))
     click.echo("Demo clinic ready. Sign in at http://127.0.0.1:5000 with:")
     width = max(len(login.login) for login in logins)
     for login in logins:
@@ -73,3 +76,24 @@ def init(language: str):
 def register_cli(app: Flask) -> None:
     app.cli.add_command(portal_cli)
     app.cli.add_command(translate_cli)
+
+
+@portal_cli.command("import-fhir")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--max-bytes", type=click.IntRange(min=1),
+              help="Refuse bundles larger than this many bytes (default: FHIR_IMPORT_MAX_BYTES or 50 MB).")
+def import_fhir_command(path: str, max_bytes: int | None):
+    """Import FHIR R4 bundles: a .json file or a folder of them. Each bundle is all or nothing."""
+    from portal.fhir import import_path
+
+    reports = import_path(path, max_bytes)
+    if not reports:
+        raise click.ClickException(f"{path} holds no .json bundles.")
+    for report in reports:
+        for line in report.summary_lines() if report.ok else report.problem_lines():
+            click.echo(line, err=not report.ok)
+    failed = sum(not report.ok for report in reports)
+    if len(reports) > 1:
+        click.echo(f"{len(reports) - failed} of {len(reports)} bundles imported, {failed} refused.", err=bool(failed))
+    if failed:
+        raise SystemExit(1)
