@@ -20,11 +20,17 @@ import sqlalchemy as sa  # noqa: E402
 
 from flask.testing import FlaskClient  # noqa: E402
 
+import portal.auth.passwords  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.extensions import db, limiter  # noqa: E402
 from tests import factories  # noqa: E402
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# Argon2 at production cost takes ~0.3 s a hash on these machines; tests hash hundreds. The
+# hash records its own parameters, so verification works the same with cheaper ones.
+portal.auth.passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def _postgres_database(base_url: str):
