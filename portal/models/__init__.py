@@ -2,13 +2,15 @@
 from portal.models.audit import AuditEvent
 from portal.models.billing import Invoice
 from portal.models.care import Appointment, Medication, RefillRequest
+from portal.models.clinical import Condition, Immunization
 from portal.models.messages import Message, MessageThread
 from portal.models.people import Patient, Role, User, ReadingLevel
 from portal.models.proxy import ProxyGrant, Scope
 from portal.models.records import ClinicalNote, Result
+from portal.models.translations import CachedSentence, DocumentTranslation
 
 __all__ = [
-    "Appointment", "AuditEvent", "ClinicalNote", "Invoice", "Medication", "Message",
-    "MessageThread", "Patient", "ProxyGrant", "ReadingLevel", "RefillRequest", "Result", "Role",
-    "Scope", "User",
+    "Appointment", "AuditEvent", "CachedSentence", "ClinicalNote", "DocumentTranslation", "Condition", "Immunization", "Invoice",
+    "Medication", "Message", "MessageThread", "Patient", "ProxyGrant", "ReadingLevel",
+    "RefillRequest", "Result", "Role", "Scope", "User",
 ]
