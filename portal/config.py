@@ -68,6 +68,9 @@ def load_config(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("CLINIC_TIMEZONE", "America/Los_Angeles"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        "ARGOS_PACKAGES_DIR": os.environ.get("ARGOS_PACKAGES_DIR") or str(instance_path / "argos-packages"),
+        # CTranslate2 threads per translation in the queue consumer; 0 lets it choose.
+        "TRANSLATION_THREADS": _int("TRANSLATION_THREADS", 0),
         "CLINIC_NAME": os.environ.get("CLINIC_NAME", "Community Health Clinic"),
         "CLINIC_PHONE": os.environ.get("CLINIC_PHONE", "(555) 010-0100"),
         "COMPRESS_MIMETYPES": [

@@ -31,14 +31,14 @@ def main_navigation():
 
 
 def language_name(code: str | None) -> str:
-    """"es" -> "Spanish" (or "español" when the interface is in Spanish)."""
+    """"es" -> "Spanish" (or "español" when the interface is in Spanish), as the language writes it."""
     if not code:
         return ""
     try:
         name = Locale.parse(code.replace("-", "_")).get_display_name(current_language())
     except (ValueError, UnknownLocaleError):
         return code
-    return name[:1].upper() + name[1:] if name else code
+    return name or code
 
 
 def init_app(app: Flask) -> None:

@@ -24,6 +24,8 @@ import portal.auth.passwords  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.extensions import db, limiter  # noqa: E402
+from portal.language.engines import FakeEngine  # noqa: E402
+from portal.queue import huey  # noqa: E402
 from tests import factories  # noqa: E402
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -31,6 +33,10 @@ BACKENDS = ["sqlite", "postgresql"]
 # Argon2 at production cost takes ~0.3 s a hash on these machines; tests hash hundreds. The
 # hash records its own parameters, so verification works the same with cheaper ones.
 portal.auth.passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+# Jobs run inside the call that queues them, so a test sees their effect at once. The queue's
+# real storage (SQLite, Redis) has its own tests in tests/test_queue.py.
+huey.immediate = True
 
 
 def _postgres_database(base_url: str):
@@ -90,8 +96,14 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(migrated):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": migrated})
+def engine():
+    """The translation engine the app uses in tests: deterministic, records its calls."""
+    return FakeEngine()
+
+
+@pytest.fixture
+def app(migrated, engine):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": migrated, "TRANSLATION_ENGINE": engine})
     app.test_client_class = IsolatedClient
     with app.app_context():
         _empty_all_tables()

@@ -40,3 +40,15 @@ def remember_language(response, language: str):
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_MAX_AGE,
                         httponly=True, samesite="Lax")
     return response
+
+
+def content_language(record_language: str | None, interface_language: str) -> str:
+    """The language a patient reads notes and messages in.
+
+    The record's language (FHIR Patient.communication) wins when it is not English, because it
+    may be one the interface does not offer yet (Vietnamese, Tagalog...); otherwise the
+    interface language the person chose.
+    """
+    if record_language and record_language != "en":
+        return record_language
+    return interface_language

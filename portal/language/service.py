@@ -1,0 +1,126 @@
+"""Notes and messages in the reader's language: ask for a translation, run it, read it back.
+
+The web process only reads DocumentTranslation rows and queues jobs; models are loaded by the
+queue consumer (portal/language/jobs.py), so a web worker never pays for CTranslate2.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.language.cache import DatabaseCache
+from portal.language.engines import ArgosEngine, EngineError, TranslationEngine
+from portal.language.pipeline import translate_document
+from portal.models import ClinicalNote, DocumentTranslation, Message
+from portal.models.base import utcnow
+
+PENDING, READY, NO_MODEL, FAILED = "pending", "ready", "no_model", "failed"
+_SOURCES = {"note": (ClinicalNote, "text"), "note_simple": (ClinicalNote, "text"), "message": (Message, "body")}
+_engine_lock = threading.Lock()
+_engines: dict[str, ArgosEngine] = {}
+
+
+def engine() -> TranslationEngine:
+    """The configured engine: TRANSLATION_ENGINE (tests set a FakeEngine), else Argos, one per process."""
+    configured = current_app.config.get("TRANSLATION_ENGINE")
+    if configured is not None:
+        return configured
+    packages_dir = current_app.config["ARGOS_PACKAGES_DIR"]
+    with _engine_lock:
+        if packages_dir not in _engines:
+            _engines[packages_dir] = ArgosEngine(packages_dir, intra_threads=current_app.config["TRANSLATION_THREADS"])
+        return _engines[packages_dir]
+
+
+def _source(kind: str, object_id: int) -> tuple[str, str]:
+    model, field = _SOURCES[kind]
+    row = db.session.get(model, object_id)
+    if row is None:
+        raise LookupError(f"no {kind} {object_id}")
+    if kind == "note_simple":  # the simpler-words version is what gets translated
+        from portal.notes.service import simplified_text
+        return simplified_text(row), row.language
+    return getattr(row, field), row.language or "en"
+
+
+def translation_for(kind: str, object_id: int, target: str) -> DocumentTranslation | None:
+    return db.session.scalar(select(DocumentTranslation).where(
+        DocumentTranslation.kind == kind, DocumentTranslation.object_id == object_id,
+        DocumentTranslation.target_lang == target))
+
+
+def request_translation(kind: str, object_id: int, target: str) -> DocumentTranslation | None:
+    """Make sure a translation for this reader exists or is on its way; None when none is needed."""
+    _text, source = _source(kind, object_id)
+    if source == target:
+        return None
+    existing = translation_for(kind, object_id, target)
+    if existing is not None:
+        return existing
+    row = DocumentTranslation(kind=kind, object_id=object_id, source_lang=source, target_lang=target, status=PENDING)
+    db.session.add(row)
+    db.session.commit()
+    from portal.language.jobs import translate_later  # the queue module imports this one
+    translate_later(kind, object_id, target)
+    return row
+
+
+def run_translation(kind: str, object_id: int, target: str) -> DocumentTranslation:
+    """Translate now (in the queue consumer) and store the outcome. EngineError propagates for a retry."""
+    text, source = _source(kind, object_id)
+    row = translation_for(kind, object_id, target) or DocumentTranslation(
+        kind=kind, object_id=object_id, source_lang=source, target_lang=target)
+    db.session.add(row)
+    row.attempts += 1
+    row.updated_at = utcnow()
+    try:
+        result = translate_document(text, source, target, engine(), DatabaseCache())
+    except EngineError as error:
+        row.status, row.last_error = FAILED, str(error)[:2000]
+        db.session.commit()
+        raise
+    if not result.translated:
+        row.status, row.segments, row.last_error = NO_MODEL, None, None
+    else:
+        row.status, row.last_error = READY, None
+        row.model_version = result.model_version
+        row.segments = [{"source": s.source, "text": s.text, "kind": s.kind, "kept_original": s.kept_original}
+                        for s in result.segments]
+    db.session.commit()
+    return row
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """What a page shows for a document: the original, or the translation and how it stands."""
+    status: str  # "original" (same language), PENDING, READY, NO_MODEL or FAILED
+    translation: DocumentTranslation | None = None
+
+
+def reader_view(kind: str, object_id: int, source: str, target: str) -> ReaderView:
+    if source == target:
+        return ReaderView("original")
+    row = translation_for(kind, object_id, target) or request_translation(kind, object_id, target)
+    # A failed job that is still retrying looks like "pending" to the reader; the admin sees why.
+    from portal.language.jobs import RETRIES
+    status = PENDING if row.status == FAILED and row.attempts <= RETRIES else row.status
+    return ReaderView(status, row)
+
+
+def failed_translations(limit: int = 50) -> list[DocumentTranslation]:
+    return list(db.session.scalars(select(DocumentTranslation).where(DocumentTranslation.status == FAILED)
+                                   .order_by(DocumentTranslation.updated_at.desc()).limit(limit)))
+
+
+def retry_translation(translation_id: int) -> None:
+    row = db.session.get(DocumentTranslation, translation_id)
+    if row is None:
+        raise LookupError(translation_id)
+    row.status, row.attempts = PENDING, 0
+    db.session.commit()
+    from portal.language.jobs import translate_later
+    translate_later(row.kind, row.object_id, row.target_lang)
