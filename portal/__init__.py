@@ -52,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.account.routes import bp as account_bp
+    from portal.admin.routes import bp as admin_bp
     from portal.auth.routes import bp as auth_bp
     from portal.errors import register_error_handlers
     from portal.home.routes import bp as home_bp
@@ -59,6 +60,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.ops.routes import bp as ops_bp
     from portal.results.routes import bp as results_bp
 
-    for bp in (auth_bp, home_bp, results_bp, notes_bp, account_bp, ops_bp):
+    for bp in (auth_bp, home_bp, results_bp, notes_bp, account_bp, admin_bp, ops_bp):
         app.register_blueprint(bp)
     register_error_handlers(app)

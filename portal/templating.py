@@ -22,11 +22,20 @@ _OTHER_NAV = [
     ("home.index", _l("Home")),
     ("account.settings", _l("Settings")),
 ]
+_ADMIN_NAV = [
+    ("home.index", _l("Home")),
+    ("admin.languages", _l("Languages")),
+    ("account.settings", _l("Settings")),
+]
 
 
 def main_navigation():
-    if current_user.is_authenticated and current_user.role is Role.PATIENT:
+    if not current_user.is_authenticated:
+        return []
+    if current_user.role is Role.PATIENT:
         return _PATIENT_NAV
+    if current_user.role is Role.ADMIN:
+        return _ADMIN_NAV
     return _OTHER_NAV
 
 

@@ -73,7 +73,7 @@ def run_translation(kind: str, object_id: int, target: str) -> DocumentTranslati
     """Translate now (in the queue consumer) and store the outcome. EngineError propagates for a retry."""
     text, source = _source(kind, object_id)
     row = translation_for(kind, object_id, target) or DocumentTranslation(
-        kind=kind, object_id=object_id, source_lang=source, target_lang=target)
+        kind=kind, object_id=object_id, source_lang=source, target_lang=target, attempts=0)
     db.session.add(row)
     row.attempts += 1
     row.updated_at = utcnow()
@@ -124,3 +124,29 @@ def retry_translation(translation_id: int) -> None:
     db.session.commit()
     from portal.language.jobs import translate_later
     translate_later(row.kind, row.object_id, row.target_lang)
+
+
+def queue_missing_translations() -> int:
+    """Queue a translation of every note whose patient reads another language and has none yet.
+
+    Run after anything that adds notes in bulk (FHIR import, the demo); returns how many it queued.
+    """
+    from portal.language.locale import content_language
+    from portal.models import Patient, ReadingLevel, User
+
+    existing = {tuple(row) for row in db.session.execute(
+        select(DocumentTranslation.kind, DocumentTranslation.object_id, DocumentTranslation.target_lang))}
+    notes = db.session.execute(
+        select(ClinicalNote.id, ClinicalNote.language, Patient.preferred_language, User.preferred_language,
+               User.reading_level)
+        .join(Patient, ClinicalNote.patient_id == Patient.id)
+        .outerjoin(User, User.patient_id == Patient.id)
+    ).all()
+    queued = 0
+    for note_id, language, record_language, interface_language, reading_level in notes:
+        target = content_language(record_language, interface_language or "en")
+        kind = "note" if reading_level in (None, ReadingLevel.STANDARD) else "note_simple"
+        if target != language and (kind, note_id, target) not in existing:
+            request_translation(kind, note_id, target)
+            queued += 1
+    return queued

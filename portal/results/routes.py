@@ -3,7 +3,8 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from portal.access import own_patient_id
-from portal.results.service import mark_results_seen, results_page
+from portal.language.locale import current_language
+from portal.results.service import mark_results_seen, results_view
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 
@@ -11,7 +12,7 @@ bp = Blueprint("results", __name__, url_prefix="/results")
 @bp.route("/")
 @login_required
 def index():
-    page = results_page(own_patient_id(), request.args.get("page", 1, type=int))
-    response = render_template("results/index.html", page=page)
-    mark_results_seen([r for _day, rows in page.days for r in rows])
+    view = results_view(own_patient_id(), request.args.get("page", 1, type=int), current_language())
+    response = render_template("results/index.html", page=view)
+    mark_results_seen(view.rows)
     return response

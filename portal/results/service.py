@@ -1,16 +1,28 @@
-"""Lab and vital-sign results for the results page, rendered from data (never machine-translated)."""
+"""Lab and vital-sign results for the results page, rendered from data (never machine-translated).
+
+A page is built with a fixed number of queries whatever the patient's history: one for the page's
+rows (`results_page`) and one for the trends of the tests on it (`trends.history`). Everything
+else (ranges, explanations, education) comes from data files in memory.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import groupby
 
+from flask_babel import to_user_timezone
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Result
 from portal.models.base import utcnow
+from portal.results.education import Education, education_for
+from portal.results.explain import explain, value_in_words
+from portal.results.quantities import display_unit, plain_number  # noqa: F401  (plain_number: imported from here)
+from portal.results.range_bar import RangeBar, range_bar
+from portal.results.reference_ranges import ShownRange, shown_range
+from portal.results.trends import Trend, history, trend
 
 PAGE_SIZE = 25
 
@@ -23,19 +35,30 @@ _FLAG_BY_CODE = {
 }
 
 
-def flag_for(result: Result) -> str | None:
-    """"high", "low", "normal", "abnormal" or None (unknown): the code if given, else the range."""
-    if result.interpretation:
-        return _FLAG_BY_CODE.get(result.interpretation.upper())
-    if result.value is None:
+def flag_from(interpretation: str | None, value: Decimal | None, low: Decimal | None,
+              high: Decimal | None) -> str | None:
+    """"high", "low", "normal", "abnormal" or None (unknown): the lab's code if given, else the range."""
+    if interpretation:
+        return _FLAG_BY_CODE.get(interpretation.upper())
+    if value is None:
         return None
-    if result.range_high is not None and result.value > result.range_high:
+    if high is not None and value > high:
         return "high"
-    if result.range_low is not None and result.value < result.range_low:
+    if low is not None and value < low:
         return "low"
-    if result.range_low is not None or result.range_high is not None:
+    if low is not None or high is not None:
         return "normal"
     return None
+
+
+def flag_for(result: Result) -> str | None:
+    """The flag from the row's own range only (the home page's view of a result)."""
+    return flag_from(result.interpretation, result.value, result.range_low, result.range_high)
+
+
+def local_day(moment: datetime) -> date:
+    """The clinic's calendar day: a result taken at 7 pm in California is not "tomorrow"."""
+    return to_user_timezone(moment).date()
 
 
 @dataclass(frozen=True)
@@ -55,7 +78,7 @@ def results_page(patient_id: int, page: int = 1) -> ResultPage:
     ))
     has_older = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    days = [(day, list(items)) for day, items in groupby(rows, key=lambda r: r.effective_at.date())]
+    days = [(day, list(items)) for day, items in groupby(rows, key=lambda r: local_day(r.effective_at))]
     return ResultPage(days=days, page=page, has_older=has_older)
 
 
@@ -70,9 +93,77 @@ def mark_results_seen(results: list[Result]) -> None:
         db.session.commit()
 
 
-def plain_number(value: Decimal | None) -> Decimal | None:
-    """7.2000 -> 7.2: Numeric columns keep trailing zeros that a patient should not see."""
-    if value is None:
-        return None
-    normalized = value.normalize()
-    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
+# --- The results page: each result with its range, flag, words, bar, trend and education. ---
+
+@dataclass(frozen=True)
+class ShownResult:
+    result: Result
+    name: str                  # the test's name in the patient's language where we have one
+    value: str                 # "7.2 %", "7,2 %", "Negativo": formatted for the patient's language
+    unit: str                  # as a patient reads it: "mmHg", not "mm[Hg]"
+    range: ShownRange | None   # the lab's, or the portal's general one (labelled)
+    flag: str | None
+    explanation: str
+    bar: RangeBar | None
+    trend: Trend | None        # only beside the newest result of a test on the page
+    education: Education | None
+
+
+@dataclass(frozen=True)
+class PanelGroup:
+    panel: str | None          # None: tests ordered on their own (vital signs, single tests)
+    results: list[ShownResult]
+
+
+@dataclass(frozen=True)
+class ResultsView:
+    days: list[tuple[date, list[PanelGroup]]]
+    page: int
+    has_older: bool
+
+    @property
+    def rows(self) -> list[Result]:
+        return [shown.result for _day, groups in self.days for group in groups for shown in group.results]
+
+
+def _by_panel(rows: list[ShownResult]) -> list[PanelGroup]:
+    """Panels in the order they first appear that day; tests outside a panel last."""
+    panels: dict[str | None, list[ShownResult]] = {}
+    for shown in rows:
+        panels.setdefault(shown.result.panel, []).append(shown)
+    ordered = [p for p in panels if p is not None] + ([None] if None in panels else [])
+    return [PanelGroup(panel=p, results=panels[p]) for p in ordered]
+
+
+def _shown(result: Result, language: str, points) -> ShownResult:
+    rng = shown_range(result)
+    low, high = (rng.low, rng.high) if rng else (None, None)
+    flag = flag_from(result.interpretation, result.value, low, high)
+    education = education_for(result.loinc_code, language)
+    # The lab's own name stays the heading in English; other languages get the everyday name.
+    name = education.name if education and education.language == language != "en" else result.name
+    return ShownResult(
+        result=result, name=name, value=value_in_words(result), unit=display_unit(result.unit), range=rng, flag=flag, explanation=explain(result, rng, flag),
+        bar=range_bar(result.value, low, high), education=education,
+        trend=trend(points, result.unit, low, high) if points is not None else None,
+    )
+
+
+def results_view(patient_id: int, page: int, language: str) -> ResultsView:
+    """The results page's content: two queries, whatever the size of the patient's history."""
+    base = results_page(patient_id, page)
+    rows = [r for _day, day_rows in base.days for r in day_rows]
+    until = max((r.effective_at for r in rows), default=None)
+    points = history(patient_id, {r.loinc_code for r in rows if r.value is not None}, until) if rows else {}
+    trend_shown: set[str] = set()
+    days = []
+    for day, day_rows in base.days:
+        shown = []
+        for result in day_rows:
+            # Newest first, so the first time a test appears is where its trend belongs.
+            first = result.value is not None and result.loinc_code not in trend_shown
+            if first:
+                trend_shown.add(result.loinc_code)
+            shown.append(_shown(result, language, points.get(result.loinc_code, []) if first else None))
+        days.append((day, _by_panel(shown)))
+    return ResultsView(days=days, page=base.page, has_older=base.has_older)
