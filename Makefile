@@ -35,7 +35,10 @@ demo: catalogs
 	$(FLASK) portal seed-demo
 	$(MAKE) --no-print-directory serve
 
+# The queue consumer (translations) runs beside gunicorn and stops with it.
 serve:
+	$(BIN)/huey_consumer portal.language.jobs.huey --workers 1 --worker-type thread & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:app
 
 test: install-dev catalogs

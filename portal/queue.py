@@ -1,6 +1,7 @@
 """The background job queue: Huey on SQLite by default, on Redis when QUEUE_URL says redis://.
 
-The consumer runs as `huey_consumer portal.queue.huey -w 2 -k thread`. The queue is created at
+The consumer runs as `huey_consumer portal.language.jobs.huey -w 2 -k thread` (the module that
+registers the tasks). The queue is created at
 import time because Huey's task decorators need the instance when modules load.
 """
 from __future__ import annotations

@@ -1,0 +1,462 @@
+"""Example-based tests for the plain_language library and its command line."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from plain_language import (
+    fernandez_huerta_to_grade,
+    readability,
+    readability_scores,
+    simplify,
+    word_grade,
+)
+from plain_language.cmudict_corpus import ENV_VAR, ensure_cmudict
+from plain_language.glossary import KEEP, ONLY_BEFORE_NOUN, load_drug_names, load_glossary
+from plain_language.language_rules import negation_pattern
+from plain_language.protect import find_protected
+from plain_language.readability import quick_readability
+from plain_language.simplify import _find_candidates as find_candidates
+from plain_language.sentences import sentence_spans, split_long_sentence, word_count
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def sentences_of(text: str, lang: str = "en") -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text, lang)]
+
+
+# --------------------------------------------------------------------------- readability
+
+def test_flesch_kincaid_offline_matches_known_value():
+    assert readability("The patient denies chest pain.", "en") == pytest.approx(2.88, abs=0.01)
+
+
+def test_cmudict_corpus_is_built_offline_in_the_configured_folder(tmp_path):
+    """A fresh process with the network cut builds the corpus once, then scores."""
+    script = textwrap.dedent(
+        """
+        import socket, nltk
+        def no_network(*args, **kwargs):
+            raise AssertionError("network used")
+        socket.socket.connect = no_network
+        socket.create_connection = no_network
+        nltk.download = no_network
+        from plain_language import readability
+        print(round(readability("The patient denies chest pain.", "en"), 2))
+        """
+    )
+    env = {**os.environ, ENV_VAR: str(tmp_path / "data"), "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                         cwd=REPO, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "2.88"
+    corpus = tmp_path / "data" / "corpora" / "cmudict" / "cmudict"
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 130_000
+    # NLTK's CMUDictCorpusReader format: WORD COUNTER PHONES...
+    assert all(re.fullmatch(r"\S+ \d+( \S+)+", line) for line in lines[:2000])
+    assert "PATIENT 1 P EY1 SH AH0 N T" in lines
+
+
+def test_cmudict_corpus_is_written_once(tmp_path):
+    folder = ensure_cmudict(tmp_path)
+    corpus = folder / "corpora" / "cmudict" / "cmudict"
+    first = corpus.stat().st_mtime_ns
+    ensure_cmudict(tmp_path)
+    assert corpus.stat().st_mtime_ns == first
+
+
+def test_spanish_scores_and_grade_mapping():
+    text = "El paciente niega dolor en el pecho. Toma la medicina dos veces al día."
+    scores = readability_scores(text, "es")
+    assert {"fernandez_huerta", "szigriszt_pazos", "grade", "words", "sentences", "syllables"} <= set(scores)
+    assert scores["grade"] == pytest.approx(fernandez_huerta_to_grade(scores["fernandez_huerta"]))
+    assert readability(text, "es") == pytest.approx(scores["grade"])
+
+
+@pytest.mark.parametrize("score, grade", [(100, 4), (90, 5), (80, 6), (70, 7), (60, 9), (50, 13), (30, 15), (0, 17)])
+def test_fernandez_huerta_band_edges(score, grade):
+    assert fernandez_huerta_to_grade(score) == pytest.approx(grade)
+
+
+def test_fernandez_huerta_mapping_is_monotonic():
+    grades = [fernandez_huerta_to_grade(s) for s in range(-20, 130)]
+    assert all(a >= b for a, b in zip(grades, grades[1:]))
+    assert min(grades) >= 0
+
+
+def test_english_scores_have_flesch_values():
+    scores = readability_scores("The patient denies chest pain.", "en")
+    assert scores["flesch_kincaid_grade"] == pytest.approx(2.88, abs=0.01)
+    assert scores["grade"] == scores["flesch_kincaid_grade"]
+    assert "flesch_reading_ease" in scores
+
+
+def test_unknown_language_is_rejected():
+    with pytest.raises(ValueError):
+        readability("text", "fr")
+    with pytest.raises(ValueError):
+        simplify("text", "de")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_quick_readability_is_exactly_textstat(lang):
+    texts = [
+        "",
+        "The patient denies chest pain.",
+        "Hemostasis was achieved with electrocautery; the wound was closed with 4-0 Vicryl. Dr. Smith saw him.",
+        "PAST MEDICAL HISTORY:\nHypertension, diabetes mellitus type 2, and hyperlipidemia.\nNo known drug allergies.",
+        "Lasix 40 mg p.o. b.i.d. BP 120/80 mmHg. Hgb 7.2. He doesn't smoke; the patient's wife is here.",
+        "El paciente refiere cefalea y disnea de esfuerzo. Niega fiebre.",
+        "...",
+    ]
+    for text in texts:
+        assert quick_readability(text, lang) == pytest.approx(readability(text, lang), abs=1e-9), text
+
+
+def test_word_grade_is_the_word_part():
+    assert word_grade("cat dog", "en") == pytest.approx(11.8)
+
+
+def test_scoring_is_thread_safe_across_languages():
+    english = "The patient underwent laparoscopic cholecystectomy without complications."
+    spanish = "La paciente presenta hipertensión arterial y dolor abdominal intermitente."
+    expected = (readability(english, "en"), readability(spanish, "es"))
+    results, errors = [], []
+
+    def work():
+        try:
+            for _ in range(30):
+                results.append((readability(english, "en"), readability(spanish, "es")))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert set(results) == {expected}
+
+
+# --------------------------------------------------------------------------- glossaries
+
+def test_glossaries_are_large_enough():
+    en, es = load_glossary("en"), load_glossary("es")
+    assert sum(len(rows) for rows in en.abbreviations.values()) >= 200
+    assert len(en.abbreviations) >= 200
+    assert len(en.jargon) >= 300
+    assert len(es.jargon) >= 200
+    assert len(en.definitions) >= 100 and len(es.definitions) >= 40
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_glossary_entry_maps_a_drug_name(lang):
+    glossary = load_glossary(lang)
+    drugs = {d.lower() for d in load_drug_names()}
+    for term in list(glossary.jargon) + list(glossary.abbreviations):
+        assert term.lower() not in drugs, term
+        assert not glossary.drug_re.search(term), term
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_replacing_entries_contain_no_negation_and_no_digits(lang):
+    glossary = load_glossary(lang)
+    negation = negation_pattern(lang)
+    entries = list(glossary.jargon.values()) + [e for rows in glossary.abbreviations.values() for e in rows]
+    for entry in entries:
+        if entry.keeps:
+            continue
+        assert not negation.search(entry.term), entry.term   # negations are never rewritten
+        assert not re.search(r"\d", entry.term), entry.term  # numbers are never rewritten
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_plain_text_holds_nothing_that_would_be_replaced_again(lang):
+    """What we write in must not itself be rewritten: keeps simplify() idempotent."""
+    glossary = load_glossary(lang)
+    entries = list(glossary.jargon.values()) + [e for rows in glossary.abbreviations.values() for e in rows]
+    for entry in entries:
+        for plain in {entry.plain, entry.before_noun} - {"", KEEP, ONLY_BEFORE_NOUN}:
+            for context in (f"{plain}.", f"{plain} area."):   # followed by a stop, or by a noun
+                found = find_candidates(context, lang, glossary, find_protected(context, lang))
+                assert not found, (entry.term, plain, [c.original for c in found])
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_glossary_rows_are_well_formed(lang):
+    glossary = load_glossary(lang)
+    for rows in glossary.abbreviations.values():
+        for entry in rows:
+            assert entry.plain, entry.term
+            when = entry.when
+            assert when in ("", "not-before-noun") or when.startswith(("prev:", "next:")), when
+            if when.startswith(("prev:", "next:")):
+                re.compile(when[5:])
+            assert entry.gender in ("", "m", "f", "mp", "fp")
+    for entry in glossary.jargon.values():
+        assert entry.plain, entry.term
+        assert entry.gender in ("", "m", "f", "mp", "fp")
+        if entry.plain == ONLY_BEFORE_NOUN:
+            assert entry.before_noun not in ("", ONLY_BEFORE_NOUN), entry.term
+
+
+# --------------------------------------------------------------------------- simplify: words
+
+def test_simplified_is_a_frozen_dataclass_with_segments():
+    result = simplify("The patient has hypertension and bilateral knee pain. He is afebrile today.")
+    assert dataclasses.is_dataclass(result)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.text = "x"  # type: ignore[misc]
+    assert [s.original for s in result.segments] == [
+        "The patient has hypertension and bilateral knee pain.",
+        "He is afebrile today.",
+    ]
+    assert "".join(s.simplified for s in result.segments) in result.text.replace(" ", "") or all(
+        s.simplified in result.text for s in result.segments
+    )
+    json.dumps(result.to_dict())
+
+
+def test_jargon_becomes_plain_words():
+    result = simplify("The patient has a long history of hypertension that is treated with diet alone.")
+    assert "high blood pressure" in result.text
+    assert ("hypertension", "high blood pressure", "jargon") in result.replacements
+
+
+def test_bilateral_depends_on_its_position():
+    before_noun = simplify("He was seen for bilateral inguinal hernias that were found at his last visit.").text
+    assert "left and right groin hernias" in before_noun
+    after_verb = simplify("The leg pain that he has had for many weeks is bilateral.").text
+    assert "is on both sides" in after_verb
+
+
+def test_abbreviations_expand_when_the_sentence_gets_plainer():
+    text = "Ibuprofen 600 mg prn for musculoskeletal discomfort, acetaminophen prn for headaches."
+    assert simplify(text).text.count("as needed") == 2
+    text = "Continue metoprolol 25 mg b.i.d. for paroxysmal atrial fibrillation and hypertension."
+    assert "25 mg two times a day" in simplify(text).text
+
+
+def test_an_expansion_that_raises_the_grade_is_kept_out_but_defined():
+    # "Pt c/o SOB." scores easier than "Patient reports shortness of breath.":
+    # rule 3 keeps the original sentence, and the reader still gets the meanings.
+    result = simplify("Pt c/o SOB.")
+    assert result.text == "Pt c/o SOB."
+    meanings = {d.term: d.definition for d in result.definitions}
+    assert meanings["SOB"] == "shortness of breath" and meanings["c/o"] == "reports"
+
+
+def test_sentence_final_dotted_abbreviation_keeps_the_full_stop():
+    result = simplify("Continue metoprolol 25 mg for paroxysmal atrial fibrillation b.i.d. The pain was better.")
+    assert "fibrillation two times a day. The pain was better." in result.text
+
+
+def test_article_follows_the_new_word():
+    result = simplify("An incision was made over the mass and carried down to the deeper tissue layer.")
+    assert result.text.startswith("A cut was made")
+
+
+def test_all_caps_heading_stays_all_caps():
+    assert simplify("PREOPERATIVE DIAGNOSIS:\nCholelithiasis.").text.startswith("DIAGNOSIS BEFORE SURGERY:")
+
+
+def test_drug_names_and_doses_are_never_changed():
+    text = ("The patient was given Lasix 40 mg, epinephrine 0.3 mg and Tylenol 650 mg p.o. "
+            "for the pain, and the BP was 120/80 mmHg on 01/02/2024.")
+    result = simplify(text)
+    for kept in ("Lasix", "40 mg", "epinephrine", "0.3 mg", "Tylenol", "650 mg", "120/80 mmHg", "01/02/2024"):
+        assert kept in result.text
+    assert all(r.original.lower() not in {"lasix", "epinephrine", "tylenol"} for r in result.replacements)
+
+
+def test_ambiguous_abbreviations_are_left_and_defined():
+    result = simplify("History of MS diagnosed in 2010, and she is followed by neurology every year for it.")
+    assert "MS" in result.text
+    terms = {d.term: d.definition for d in result.definitions}
+    assert "multiple sclerosis" in terms["MS"]
+
+
+def test_context_rules_for_abbreviations():
+    assert "room air" in simplify("Her oxygen saturation was 97% on RA at rest in the office today.").text
+    assert "operating room" in simplify("The patient was transported to the OR and positioned appropriately.").text
+    lab = simplify("The PT/INR was normal and the platelet count was normal before the surgery.").text
+    assert "PT/INR" in lab
+
+
+def test_fixed_names_are_not_split_into_jargon():
+    result = simplify("She has multiple sclerosis and a long history of multiple falls at home.")
+    assert "multiple sclerosis" in result.text
+    assert "many falls" in result.text
+
+
+def test_remaining_medical_words_get_definitions_in_the_language():
+    en = simplify("A biopsy of the prostate showed adenocarcinoma.")
+    assert any(d.term.lower() == "adenocarcinoma" for d in en.definitions)
+    es = simplify("Se realizó una biopsia de próstata.", "es")
+    assert any(d.term.lower() == "biopsia" and "tejido" in d.definition for d in es.definitions)
+
+
+def test_spanish_jargon_and_article_agreement():
+    result = simplify("La paciente refiere que la cefalea empeora por la noche y presenta disnea de esfuerzo.", "es")
+    assert "el dolor de cabeza" in result.text
+    assert "falta de aire al hacer esfuerzo" in result.text
+    assert result.grade_after <= result.grade_before
+
+
+# --------------------------------------------------------------------------- simplify: sentences
+
+def test_long_negated_list_repeats_its_negation():
+    text = ("Specifically denies chest pain, heart attack, arrhythmia, pacemaker, high cholesterol, "
+            "stroke, asthma, emphysema, diabetes, or cancer.")
+    result = simplify(text)
+    pieces = sentences_of(result.text)
+    assert len(pieces) > 1
+    for item in ("chest pain", "pacemaker", "stroke", "asthma", "diabetes", "cancer"):
+        holder = [p for p in pieces if item in p]
+        assert holder and all(p.lower().startswith("specifically denies") for p in holder), item
+
+
+def test_clauses_split_at_safe_points():
+    pieces = split_long_sentence(
+        "A small skin nick was made with a #11 blade scalpel and the provided dilator was used to "
+        "dilate the skin, soft tissue and vein.", "en")
+    assert pieces == ["A small skin nick was made with a #11 blade scalpel.",
+                      "The provided dilator was used to dilate the skin, soft tissue and vein."]
+
+
+def test_shared_subject_is_repeated_for_each_action():
+    pieces = split_long_sentence(
+        "We then irrigated the wound with saline, closed the fascia with 0 Vicryl, and stapled the skin.", "en")
+    assert pieces == ["We then irrigated the wound with saline.", "We closed the fascia with 0 Vicryl.",
+                      "We stapled the skin."]
+
+
+def test_actions_with_their_own_aux_and_long_subjects():
+    assert split_long_sentence(
+        "The patient was then reconnected to the breathing machine and was noted to have normal volumes.",
+        "en") == ["The patient was then reconnected to the breathing machine.",
+                  "The patient was noted to have normal volumes."]
+    assert split_long_sentence(
+        "The head of the first right metatarsal was impacted on the shaft and provisionally stabilized "
+        "with two wires.", "en") == ["The head of the first right metatarsal was impacted on the shaft.",
+                                      "It was provisionally stabilized with two wires."]
+
+
+def test_person_who_becomes_a_new_sentence():
+    assert split_long_sentence(
+        "The patient is a 45-year-old female who presents with right lower quadrant pain of two days.",
+        "en") == ["The patient is a 45-year-old female.", "She presents with right lower quadrant pain of two days."]
+
+
+def test_which_after_a_clause_becomes_this():
+    assert split_long_sentence(
+        "He is on his second week of Chantix, which is a medication to help him stop smoking.", "en"
+    ) == ["He is on his second week of Chantix.", "This is a medication to help him stop smoking."]
+
+
+def test_list_with_a_positive_head_repeats_it():
+    assert split_long_sentence(
+        "He has muscle and joint pains including knee pain, back pain, foot and ankle pain, and swelling.",
+        "en") == ["He has muscle and joint pains including knee pain and back pain.",
+                  "He has muscle and joint pains including foot and ankle pain and swelling."]
+
+
+@pytest.mark.parametrize("sentence", [
+    "He denies fever and chills were not reported by the family at the visit today.",
+    "When the bleeding was controlled and the sponge count was correct, the wound was closed in layers.",
+    "No evidence of a mass, which was the main concern of the referring doctor at the last visit.",
+    "The patient was not intubated, placed in the supine position, and given oxygen by mask.",
+    "No bleeding, swelling, redness, drainage, and the patient went home with his wife.",
+    "The patient was placed in a padded and secured position on the table with both arms out.",
+])
+def test_unsafe_split_points_are_left_alone(sentence):
+    assert split_long_sentence(sentence, "en") == [sentence]
+
+
+def test_splits_never_make_fragments():
+    text = ("The wound was irrigated, and it was closed. Risks include bleeding, infection, pain, "
+            "scarring, and the need for more surgery, and these were discussed at length with him.")
+    result = simplify(text)
+    for piece in sentences_of(result.text):
+        assert word_count(piece) >= 3, piece
+
+
+def test_grade_never_rises_and_simplify_is_idempotent():
+    text = ("PROCEDURE IN DETAIL: The patient was brought to the operating room, placed in the supine "
+            "position, and general endotracheal anesthesia was induced. The abdomen was prepped and "
+            "draped in the usual sterile fashion. A 3 cm incision was made in the umbilicus; hemostasis "
+            "was achieved with electrocautery. Pt denies CP, SOB, N/V. Lasix 40 mg p.o. b.i.d.")
+    first = simplify(text)
+    assert first.grade_after <= first.grade_before
+    assert first.grade_after < first.grade_before - 2
+    assert simplify(first.text).text == first.text
+
+
+def test_empty_and_blank_text():
+    for text in ("", "   \n\n  "):
+        result = simplify(text)
+        assert result.text == text
+        assert result.replacements == ()
+
+
+# --------------------------------------------------------------------------- command line
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "plain_language", *args], capture_output=True,
+                          text=True, cwd=REPO, env=env, input=stdin, timeout=120)
+
+
+def test_cli_prints_one_json_object(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("The patient has hypertension and bilateral knee pain with swelling since March.\n",
+                    encoding="utf-8")
+    out = run_cli("simplify", "--lang", "en", str(note))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"simplified", "replacements", "grade_before", "grade_after"}
+    assert "high blood pressure" in data["simplified"]
+    assert ["hypertension", "high blood pressure", "jargon"] in data["replacements"]
+    assert data["grade_after"] <= data["grade_before"]
+
+
+def test_cli_reads_standard_input():
+    out = run_cli("simplify", "--lang", "es", "-", stdin="La paciente presenta cefalea intensa desde ayer.")
+    assert out.returncode == 0, out.stderr
+    assert "dolor de cabeza" in json.loads(out.stdout)["simplified"]
+
+
+def test_cli_missing_file_is_a_clear_error(tmp_path):
+    out = run_cli("simplify", "--lang", "en", str(tmp_path / "missing.txt"))
+    assert out.returncode == 1
+    assert "not found" in out.stderr and out.stdout == ""
+
+
+def test_cli_unreadable_file_is_a_clear_error(tmp_path):
+    binary = tmp_path / "note.bin"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    out = run_cli("simplify", str(binary))
+    assert out.returncode == 1 and "UTF-8" in out.stderr
+    out = run_cli("simplify", str(tmp_path))
+    assert out.returncode == 1 and "directory" in out.stderr
+
+
+def test_cli_bad_language_exits_1(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("Some text.", encoding="utf-8")
+    out = run_cli("simplify", "--lang", "fr", str(note))
+    assert out.returncode == 1
+    assert "invalid choice" in out.stderr
