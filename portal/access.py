@@ -6,13 +6,16 @@ someone other than the patient is written to the audit log.
 """
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AuditEvent, ProxyGrant, Role, Scope, User
+from portal.models import AuditEvent, Patient, ProxyGrant, Role, Scope, User
 from portal.models.base import utcnow
+
+# The patient a CHW or caregiver has chosen to act for (set from their dashboard).
+ACTING_FOR_KEY = "acting_for"
 
 
 def active_grant(user: User, patient_id: int, scope: Scope) -> ProxyGrant | None:
@@ -48,8 +51,30 @@ def record_access(user: User, patient_id: int, action: str, what: str, object_id
     db.session.commit()
 
 
-def own_patient_id() -> int:
-    """The signed-in patient's record id; other roles reach records through their own views."""
-    if current_user.role is not Role.PATIENT or current_user.patient_id is None:
-        abort(403)
-    return current_user.patient_id
+def patient_in_view(scope: Scope) -> int:
+    """The record a patient-facing page shows: the patient's own, or, for a CHW or caregiver, the
+    patient they act for, if a grant in force covers this area (checked on every request, so a
+    revoked grant stops working at once). Every proxy access is audited. Staff read records
+    through the staff console, not these pages."""
+    if current_user.role is Role.PATIENT and current_user.patient_id is not None:
+        return current_user.patient_id
+    if current_user.role is Role.CHW:
+        patient_id = session.get(ACTING_FOR_KEY)
+        if patient_id is not None and active_grant(current_user, patient_id, scope) is not None:
+            record_access(current_user, patient_id, "view" if request.method == "GET" else "change", scope.value)
+            return patient_id
+    abort(403)
+
+
+def acting_for() -> Patient | None:
+    """For the "Acting for ..." banner: the patient a CHW acts for while any grant is in force."""
+    if not current_user.is_authenticated or current_user.role is not Role.CHW:
+        return None
+    patient_id = session.get(ACTING_FOR_KEY)
+    if patient_id is None:
+        return None
+    now = utcnow()
+    grant = db.session.scalar(select(ProxyGrant).where(
+        ProxyGrant.grantee_id == current_user.id, ProxyGrant.patient_id == patient_id,
+        ProxyGrant.revoked_at.is_(None), ProxyGrant.expires_at > now).limit(1))
+    return grant.patient if grant else None

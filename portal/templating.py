@@ -7,6 +7,7 @@ from flask_babel import format_currency, format_date, format_datetime, format_de
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.access import acting_for
 from portal.config import INTERFACE_LANGUAGES
 from portal.language.locale import current_language, text_direction
 from portal.models import Role
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
         text_direction=text_direction,
         interface_languages=INTERFACE_LANGUAGES,
         main_navigation=main_navigation,
+        acting_for=acting_for,
         language_name=language_name,
         flag_for=flag_for,
         format_date=format_date,

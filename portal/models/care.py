@@ -45,6 +45,10 @@ class RefillRequest(db.Model):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(20), default="requested")
+    # The patient's words (any language) and where they pick up their medicines.
+    patient_note: Mapped[Optional[str]] = mapped_column(Text)
+    pharmacy: Mapped[Optional[str]] = mapped_column(String(200))
+    # Staff's reason when they approve with changes or deny; shown to the patient.
     reason: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
@@ -68,7 +72,49 @@ class Appointment(db.Model):
     location: Mapped[Optional[str]] = mapped_column(String(300))
     video_url: Mapped[Optional[str]] = mapped_column(String(500))
     reason: Mapped[Optional[str]] = mapped_column(String(300))
-    # requested, offered, booked, checked_in, fulfilled, cancelled, noshow
+    # booked, checked_in, fulfilled, cancelled, noshow
     status: Mapped[str] = mapped_column(String(20), default="booked")
+    cancelled_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
 
     patient: Mapped[Patient] = relationship()
+
+
+class AppointmentRequest(db.Model):
+    """A patient asks for a visit; staff offer slots; the patient accepts one (then it is booked)."""
+    __tablename__ = "appointment_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    # Space-separated choices from fixed lists: "mon wed", "morning afternoon".
+    preferred_days: Mapped[Optional[str]] = mapped_column(String(60))
+    preferred_times: Mapped[Optional[str]] = mapped_column(String(60))
+    # "in_person", "video" or "either".
+    kind: Mapped[str] = mapped_column(String(20), default="either")
+    # requested, offered, booked, cancelled, declined
+    status: Mapped[str] = mapped_column(String(20), default="requested")
+    staff_note: Mapped[Optional[str]] = mapped_column(Text)
+    appointment_id: Mapped[Optional[int]] = mapped_column(ForeignKey("appointments.id"))
+    idempotency_key: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    offers: Mapped[list["AppointmentOffer"]] = relationship(back_populates="request", order_by="AppointmentOffer.starts_at")
+
+
+class AppointmentOffer(db.Model):
+    """One slot staff offer for a request."""
+    __tablename__ = "appointment_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("appointment_requests.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    minutes: Mapped[int] = mapped_column(default=30)
+    kind: Mapped[str] = mapped_column(String(20), default="in_person")
+    clinician: Mapped[Optional[str]] = mapped_column(String(200))
+    location: Mapped[Optional[str]] = mapped_column(String(300))
+    # offered, accepted, withdrawn
+    status: Mapped[str] = mapped_column(String(20), default="offered")
+
+    request: Mapped[AppointmentRequest] = relationship(back_populates="offers")

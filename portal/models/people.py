@@ -67,6 +67,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     # Bumped when the password changes or the account is locked, so old sessions stop working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Assisted enrolment: staff print a one-time code; only its hash is kept, and it expires.
+    activation_code_hash: Mapped[Optional[str]] = mapped_column(String(255))
+    activation_expires_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
 
     patient: Mapped[Optional[Patient]] = relationship(back_populates="user")
 

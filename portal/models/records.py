@@ -16,7 +16,11 @@ from portal.models.people import Patient
 class Result(db.Model):
     """One observation: a lab test or a vital sign, LOINC coded."""
     __tablename__ = "results"
-    __table_args__ = (Index("ix_results_patient_time", "patient_id", "effective_at"),)
+    __table_args__ = (
+        Index("ix_results_patient_time", "patient_id", "effective_at"),
+        # The trend query: a patient's history of one test.
+        Index("ix_results_patient_test_time", "patient_id", "loinc_code", "effective_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
