@@ -53,13 +53,20 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.account.routes import bp as account_bp
     from portal.admin.routes import bp as admin_bp
+    from portal.appointments.routes import bp as appointments_bp
+    from portal.audit.routes import bp as audit_bp
     from portal.auth.routes import bp as auth_bp
     from portal.errors import register_error_handlers
     from portal.home.routes import bp as home_bp
+    from portal.medications.routes import bp as medications_bp
+    from portal.messages.routes import bp as messages_bp
     from portal.notes.routes import bp as notes_bp
     from portal.ops.routes import bp as ops_bp
+    from portal.proxy.routes import bp as proxy_bp
     from portal.results.routes import bp as results_bp
+    from portal.staff.routes import bp as staff_bp
 
-    for bp in (auth_bp, home_bp, results_bp, notes_bp, account_bp, admin_bp, ops_bp):
+    for bp in (auth_bp, home_bp, results_bp, notes_bp, messages_bp, medications_bp, appointments_bp,
+               staff_bp, proxy_bp, audit_bp, account_bp, admin_bp, ops_bp):
         app.register_blueprint(bp)
     register_error_handlers(app)

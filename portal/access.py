@@ -66,15 +66,24 @@ def patient_in_view(scope: Scope) -> int:
     abort(403)
 
 
-def acting_for() -> Patient | None:
-    """For the "Acting for ..." banner: the patient a CHW acts for while any grant is in force."""
+def _acting_grants() -> list[ProxyGrant]:
+    """Grants in force from the patient the signed-in CHW acts for (none for other users)."""
     if not current_user.is_authenticated or current_user.role is not Role.CHW:
-        return None
+        return []
     patient_id = session.get(ACTING_FOR_KEY)
     if patient_id is None:
-        return None
-    now = utcnow()
-    grant = db.session.scalar(select(ProxyGrant).where(
+        return []
+    return list(db.session.scalars(select(ProxyGrant).where(
         ProxyGrant.grantee_id == current_user.id, ProxyGrant.patient_id == patient_id,
-        ProxyGrant.revoked_at.is_(None), ProxyGrant.expires_at > now).limit(1))
-    return grant.patient if grant else None
+        ProxyGrant.revoked_at.is_(None), ProxyGrant.expires_at > utcnow())))
+
+
+def acting_for() -> Patient | None:
+    """For the "Acting for ..." banner: the patient a CHW acts for while a grant is in force."""
+    grants = _acting_grants()
+    return grants[0].patient if grants else None
+
+
+def acting_scopes() -> set[Scope]:
+    """The areas the CHW may open for the patient they act for (for the menu)."""
+    return {scope for grant in _acting_grants() for scope in grant.scope_set}

@@ -4,41 +4,12 @@ from __future__ import annotations
 from babel import Locale, UnknownLocaleError
 from flask import Flask
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_time
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from portal.access import acting_for
 from portal.config import INTERFACE_LANGUAGES
 from portal.language.locale import current_language, text_direction
-from portal.models import Role
+from portal.navigation import main_navigation
 from portal.results.service import flag_for, plain_number
-
-_PATIENT_NAV = [
-    ("home.index", _l("Home")),
-    ("results.index", _l("Results")),
-    ("notes.index", _l("Notes")),
-    ("account.settings", _l("Settings")),
-]
-_OTHER_NAV = [
-    ("home.index", _l("Home")),
-    ("account.settings", _l("Settings")),
-]
-_ADMIN_NAV = [
-    ("home.index", _l("Home")),
-    ("admin.languages", _l("Languages")),
-    ("account.settings", _l("Settings")),
-]
-
-
-def main_navigation():
-    if not current_user.is_authenticated:
-        return []
-    if current_user.role is Role.PATIENT:
-        return _PATIENT_NAV
-    if current_user.role is Role.ADMIN:
-        return _ADMIN_NAV
-    return _OTHER_NAV
-
 
 def language_name(code: str | None) -> str:
     """"es" -> "Spanish" (or "español" when the interface is in Spanish), as the language writes it."""
