@@ -13,8 +13,12 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
-    # Protects against a stolen cookie being replayed from elsewhere.
-    login_manager.session_protection = "strong"
+    # Off on purpose. Flask-Login ties a session to the address and browser; patients on mobile
+    # networks change address often and would be signed out mid-task, and for visitors who are
+    # not signed in it rewrites the cookie on every response (a late 404 could then undo a
+    # sign-in). The portal instead renews the session at sign-in, times it out on the server,
+    # and ends every session of an account when its session_version changes.
+    login_manager.session_protection = None
 
 
 @login_manager.user_loader
