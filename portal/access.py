@@ -6,9 +6,11 @@ someone other than the patient is written to the audit log.
 """
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import abort, request, session
-from flask_login import current_user
-from sqlalchemy import select
+from flask_login import current_user, login_required
+from sqlalchemy import ColumnElement, and_, select
 
 from portal.extensions import db
 from portal.models import AuditEvent, Patient, ProxyGrant, Role, Scope, User
@@ -16,17 +18,21 @@ from portal.models.base import utcnow
 
 # The patient a CHW or caregiver has chosen to act for (set from their dashboard).
 ACTING_FOR_KEY = "acting_for"
+CLINIC_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+
+
+def grant_in_force() -> ColumnElement[bool]:
+    """SQL condition: the grant is neither revoked nor expired (evaluated now, on every request)."""
+    return and_(ProxyGrant.revoked_at.is_(None), ProxyGrant.expires_at > utcnow())
+
+
+def grants_in_force(user: User, patient_id: int) -> list[ProxyGrant]:
+    return list(db.session.scalars(select(ProxyGrant).where(
+        ProxyGrant.grantee_id == user.id, ProxyGrant.patient_id == patient_id, grant_in_force())))
 
 
 def active_grant(user: User, patient_id: int, scope: Scope) -> ProxyGrant | None:
-    now = utcnow()
-    grants = db.session.scalars(select(ProxyGrant).where(
-        ProxyGrant.grantee_id == user.id,
-        ProxyGrant.patient_id == patient_id,
-        ProxyGrant.revoked_at.is_(None),
-        ProxyGrant.expires_at > now,
-    ))
-    return next((g for g in grants if scope in g.scope_set), None)
+    return next((g for g in grants_in_force(user, patient_id) if scope in g.scope_set), None)
 
 
 def can_access(user: User, patient_id: int, scope: Scope) -> bool:
@@ -34,7 +40,7 @@ def can_access(user: User, patient_id: int, scope: Scope) -> bool:
         return False
     if user.role is Role.PATIENT:
         return user.patient_id == patient_id
-    if user.role in (Role.STAFF, Role.ADMIN):
+    if user.role in CLINIC_ROLES:
         return True
     return active_grant(user, patient_id, scope) is not None
 
@@ -66,6 +72,25 @@ def patient_in_view(scope: Scope) -> int:
     abort(403)
 
 
+def own_record() -> int:
+    """For pages only the patient may use (who may help them, who looked at their record): a
+    helper acting for the patient must not hand out or read access on the patient's behalf."""
+    if current_user.role is Role.PATIENT and current_user.patient_id is not None:
+        return current_user.patient_id
+    abort(403)
+
+
+def staff_required(view):
+    """Clinic pages: staff and administrators only."""
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role not in CLINIC_ROLES:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
 def _acting_grants() -> list[ProxyGrant]:
     """Grants in force from the patient the signed-in CHW acts for (none for other users)."""
     if not current_user.is_authenticated or current_user.role is not Role.CHW:
@@ -73,9 +98,7 @@ def _acting_grants() -> list[ProxyGrant]:
     patient_id = session.get(ACTING_FOR_KEY)
     if patient_id is None:
         return []
-    return list(db.session.scalars(select(ProxyGrant).where(
-        ProxyGrant.grantee_id == current_user.id, ProxyGrant.patient_id == patient_id,
-        ProxyGrant.revoked_at.is_(None), ProxyGrant.expires_at > utcnow())))
+    return grants_in_force(current_user, patient_id)
 
 
 def acting_for() -> Patient | None:

@@ -110,6 +110,8 @@ def app(migrated, engine):
         limiter.reset()
         yield app
         db.session.remove()
+        # Each test's app has its own pool; close it so parallel suites do not exhaust PostgreSQL.
+        db.engine.dispose()
 
 
 @pytest.fixture

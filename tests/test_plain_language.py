@@ -25,9 +25,18 @@ from plain_language.cmudict_corpus import ENV_VAR, ensure_cmudict
 from plain_language.glossary import KEEP, ONLY_BEFORE_NOUN, load_drug_names, load_glossary
 from plain_language.language_rules import negation_pattern
 from plain_language.protect import find_protected
-from plain_language.readability import quick_readability
+from plain_language.readability import (
+    _sentence_total,
+    _syllables,
+    fold_pieces,
+    note_readability,
+    quick_readability,
+    sentence_counts,
+    syllables_are_guessed,
+)
 from plain_language.simplify import _find_candidates as find_candidates
-from plain_language.sentences import sentence_spans, split_long_sentence, word_count
+from plain_language.simplify import _grade_cannot_see, clear_sentence_caches
+from plain_language.sentences import _safe_point, sentence_spans, split_long_sentence, word_count
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -123,6 +132,73 @@ def test_quick_readability_is_exactly_textstat(lang):
     ]
     for text in texts:
         assert quick_readability(text, lang) == pytest.approx(readability(text, lang), abs=1e-9), text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_syllables_are_counted_exactly_as_textstat_counts_them(lang):
+    import random
+
+    import textstat
+
+    random.seed(7)
+    words = ["phimosis", "hydrocele", "patient", "hypertension", "don't", "c/o", "co", "12080", "señor",
+             "corazón", "xyzzy"] + ["".join(random.choice("abcdefghijklmnopqrstuvwxyzáéí")
+                                            for _ in range(random.randint(1, 14))) for _ in range(400)]
+    counted = _syllables(words, lang)
+    textstat.set_lang(lang)
+    try:
+        assert counted == [textstat.syllable_count(w) for w in words]
+    finally:
+        textstat.set_lang("en")
+
+
+NOTE_TEXTS = [
+    "PAST MEDICAL HISTORY:\nHypertension, diabetes, and GERD.\nALLERGIES:\nNone.",
+    "HEENT: Normocephalic, atraumatic. Lungs: Clear\nHeart: Regular rate and rhythm\n\nPlan: Return in 2 weeks",
+    "Dr. Smith saw him at 3.5 p.m. today. He is 5'9\" tall (175 cm)... ok?! Yes.\n1. Lasix 40 mg p.o. b.i.d.",
+    "El paciente refiere cefalea.\nANTECEDENTES:\nNiega fiebre. Toma 2.5 mg al día",
+    "   \n(see above)\n'quoted' line without a stop\n- dash item\n• bullet",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("text", NOTE_TEXTS)
+def test_note_grade_is_textstat_with_a_full_stop_at_every_line_end(text, lang):
+    stopped = "\n".join(line if not line.strip() or line.rstrip()[-1] in ".!?" else line + "."
+                        for line in text.split("\n"))
+    assert note_readability(text, lang) == pytest.approx(readability(stopped, lang), abs=1e-9)
+
+
+@pytest.mark.parametrize("text", NOTE_TEXTS)
+def test_sentence_by_sentence_counts_add_up_to_textstats(text):
+    """simplify() keeps a note's counts sentence by sentence; they must add up exactly."""
+    spans = sentence_spans(text, "en")
+    parts = [sentence_counts(text[s:e], "en") for s, e in spans]
+    assert sum(p[0] for p in parts) == textstat_words(text)
+    assert max(1, fold_pieces(p[2] for p in parts)) == _sentence_total(text)
+
+
+def textstat_words(text: str) -> int:
+    import textstat
+
+    return textstat.lexicon_count(text)
+
+
+def test_simplify_reports_the_note_grade_and_neither_grade_rises():
+    text = ("PROCEDURE IN DETAIL:\nThe patient was brought to the operating room, placed in the supine "
+            "position, and general endotracheal anesthesia was induced.\nESTIMATED BLOOD LOSS:\nMinimal.")
+    result = simplify(text)
+    assert result.grade_before == pytest.approx(note_readability(text, "en"))
+    assert result.grade_after == pytest.approx(note_readability(result.text, "en"))
+    assert result.grade_after < result.grade_before
+    assert quick_readability(result.text, "en") <= quick_readability(text, "en")
+
+
+def test_clearing_sentence_caches_changes_no_result():
+    text = "The patient has hypertension. After the sac was opened, the testis was delivered."
+    first = simplify(text)
+    clear_sentence_caches()
+    assert simplify(text) == first
 
 
 def test_word_grade_is_the_word_part():
@@ -251,12 +327,38 @@ def test_abbreviations_expand_when_the_sentence_gets_plainer():
 
 
 def test_an_expansion_that_raises_the_grade_is_kept_out_but_defined():
-    # "Pt c/o SOB." scores easier than "Patient reports shortness of breath.":
-    # rule 3 keeps the original sentence, and the reader still gets the meanings.
+    # "Pt c/o SOB." scores easier than "Patient reports shortness of breath.": on
+    # its own the note would get harder, so it stays, and the reader still gets
+    # the meanings.
     result = simplify("Pt c/o SOB.")
     assert result.text == "Pt c/o SOB."
     meanings = {d.term: d.definition for d in result.definitions}
     assert meanings["SOB"] == "shortness of breath" and meanings["c/o"] == "reports"
+
+
+def test_abbreviations_are_spelled_out_when_the_note_as_a_whole_gets_easier():
+    # The grade rule is about the note: the rest of this note gets much easier,
+    # which pays for spelling out the short sentence's abbreviations.
+    note = ("Pt c/o SOB.\nThe patient has a long history of hypertension and hyperlipidemia, and "
+            "the cholecystectomy was performed laparoscopically without complications.")
+    result = simplify(note)
+    assert result.text.startswith("Patient reports shortness of breath.\n")
+    assert result.grade_after <= result.grade_before
+    assert quick_readability(result.text, "en") <= quick_readability(note, "en")
+    assert simplify(result.text).text == result.text
+
+
+def test_the_grade_cannot_see_some_words_and_that_is_what_may_cost_grade():
+    glossary = load_glossary("en")
+
+    def candidate(text):
+        return find_candidates(text, "en", glossary, find_protected(text, "en"))[0]
+
+    # "phimosis" is not in the CMU dictionary: Pyphen counts it as one syllable.
+    assert syllables_are_guessed("phimosis", "en") and not syllables_are_guessed("testicle", "en")
+    assert _grade_cannot_see(candidate("There is a small hydrocele."), "en")      # 4 words, fewer syllables each
+    assert not _grade_cannot_see(candidate("The testis was normal."), "en")       # "testicle" is longer
+    assert not _grade_cannot_see(candidate("It was dissected free."), "en")       # a dictionary word
 
 
 def test_sentence_final_dotted_abbreviation_keeps_the_full_stop():
@@ -294,6 +396,19 @@ def test_context_rules_for_abbreviations():
     assert "operating room" in simplify("The patient was transported to the OR and positioned appropriately.").text
     lab = simplify("The PT/INR was normal and the platelet count was normal before the surgery.").text
     assert "PT/INR" in lab
+
+
+@pytest.mark.parametrize("text, kept, not_wanted", [
+    ("He has elected to have surgery after a long talk with his wife today.", "has chosen to", "has chose to"),
+    ("A Super blade was then used to fashion a partial thickness flap.", "to shape a", "to way"),
+    ("The CT scan has demonstrated a mass in the left kidney of this man.", "has shown", "has showed "),
+    ("Adenocarcinoma of prostate with seminal vesicle involvement was found.", "seminal vesicle", "blister"),
+    ("The patient will have a completion TURBT on 03/20/08 with Dr. Y.", "completion TURBT", "end TURBT"),
+    ("The pump was placed and the patient was placed in the supine position.", "lying face up", "lying face up position"),
+])
+def test_rewordings_keep_grammar_and_names(text, kept, not_wanted):
+    out = simplify(text).text
+    assert kept in out and not_wanted not in out, out
 
 
 def test_fixed_names_are_not_split_into_jargon():
@@ -374,8 +489,73 @@ def test_list_with_a_positive_head_repeats_it():
                   "He has muscle and joint pains including foot and ankle pain and swelling."]
 
 
+def test_a_time_clause_becomes_two_steps():
+    assert split_long_sentence("After informed consent was obtained, the patient was moved to the operating room.",
+                               "en") == ["Informed consent was obtained.", "Then the patient was moved to the operating room."]
+    assert split_long_sentence("Once this was completed, we then removed the cystoscope and sheath.", "en") == [
+        "This was completed.", "We then removed the cystoscope and sheath."]
+    # no subject of its own, or a condition: left alone
+    for sentence in ("After removing the entire spermatocele sac, hemostasis was obtained with cautery.",
+                     "When the bleeding was controlled, the wound was closed in layers with Vicryl.",
+                     "If the pain comes back after the surgery, he will call the office right away."):
+        assert split_long_sentence(sentence, "en") == [sentence]
+
+
+def test_linking_words_move_with_their_clause():
+    assert split_long_sentence(
+        "This showed no hydronephrosis or upper tract process; however, there was thickening of the wall.", "en"
+    ) == ["This showed no hydronephrosis or upper tract process.", "However, there was thickening of the wall."]
+    assert split_long_sentence(
+        "There was a narrowing of the proximal urethra, however, the scope could pass through.", "en"
+    ) == ["There was a narrowing of the proximal urethra.", "However, the scope could pass through."]
+
+
+def test_a_person_who_with_a_history():
+    assert split_long_sentence(
+        "The patient is a 55-year-old female with a history of stroke, who presents today for followup.", "en"
+    ) == ["The patient is a 55-year-old female with a history of stroke.", "She presents today for followup."]
+    sentence = "She is a 40-year-old woman with a sister who has breast cancer and wants genetic testing."
+    assert split_long_sentence(sentence, "en") == [sentence]
+
+
+def test_a_person_as_the_subject_of_an_active_verb():
+    assert split_long_sentence(
+        "The patient tolerated the procedure well and was taken to the recovery room in stable condition.", "en"
+    ) == ["The patient tolerated the procedure well.", "The patient was taken to the recovery room in stable condition."]
+
+
+def test_a_verb_whose_object_is_a_list_is_repeated():
+    assert split_long_sentence("He has asthma, diabetes, gout, and high blood pressure.", "en") == [
+        "He has asthma and diabetes.", "He has gout and high blood pressure."]
+    # "He has used to ..." would say something else
+    sentence = "He has trouble climbing stairs, tying shoes, used to public seating, and lifting objects."
+    assert split_long_sentence(sentence, "en") == [sentence]
+
+
+def test_a_bare_and_splits_two_clauses_but_not_two_subjects():
+    assert split_long_sentence("The patient was brought to the operating room and anesthesia was applied.",
+                               "en") == ["The patient was brought to the operating room.", "Anesthesia was applied."]
+    assert split_long_sentence("The shunt was placed, the skin was closed, and no bleeding was seen at the end.",
+                               "en")[-1] == "No bleeding was seen at the end."
+
+
+def test_our_plain_phrases_are_never_split_points():
+    sentence = "There was left and right knee pain that was noted by the nurse today."
+    at = sentence.index(" and ")
+    assert not _safe_point(sentence, at + 1, "en")
+    assert _safe_point(sentence, sentence.index(" that "), "en")
+
+
 @pytest.mark.parametrize("sentence", [
     "He denies fever and chills were not reported by the family at the visit today.",
+    "Laryngology and Thoracic Surgery services were consulted for further management of the airway.",
+    "The foreskin was retracted and remaining adhesions between the glans and mucosa were lysed.",
+    "The shunt was placed and proximal and distal snares were tightened around the vessel.",
+    "The drain was placed in the wound bed, so that the fluid would not collect under the skin.",
+    "I felt like if we could remove the bladder safely, then this would also provide a benefit.",
+    "He has had a STING procedure done, but continues to have reflux on both sides.",
+    "The neck was extended and secured with tape and incision in the midline of the neck was outlined.",
+    "The patient was taken to the operating room, where consent, site, and patient were checked.",
     "When the bleeding was controlled and the sponge count was correct, the wound was closed in layers.",
     "No evidence of a mass, which was the main concern of the referring doctor at the last visit.",
     "The patient was not intubated, placed in the supine position, and given oxygen by mask.",

@@ -956,3 +956,70 @@ GRANTS: tuple[GrantSpec, ...] = (
               scopes="results notes messages appointments medications",
               granted=On("today", -20, "11:00"), expires_in_days=90),
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Renewal and visit requests: two waiting in the care team's inbox, one renewal answered, and one
+# visit request the clinic has offered times for (so each page of medicines and visits has
+# something to show).
+
+
+@dataclass(frozen=True)
+class RenewalSpec:
+    patient: str  # Patient fhir_id
+    medication: str  # Med key
+    requested: On
+    pharmacy: str | None = None
+    note: str | None = None
+    status: str = "requested"
+    decided: On | None = None
+    decided_by: str | None = None  # staff login
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class OfferSpec:
+    """A time the clinic offers: `days` from today (moved off the weekend) at local `time`."""
+    days: int
+    time: str
+    minutes: int
+    kind: str
+    location: str  # for a video visit, the link to join
+    clinician: str | None = None
+
+
+@dataclass(frozen=True)
+class VisitRequestSpec:
+    key: str  # stored as the idempotency key: the row's stable key for seeding again
+    patient: str  # Patient fhir_id
+    requested_by: str  # login
+    requested: On
+    reason: str
+    kind: str
+    days: str | None
+    times: str | None
+    offers: tuple[OfferSpec, ...] = ()
+    staff_note: str | None = None
+
+
+RENEWALS: tuple[RenewalSpec, ...] = (
+    RenewalSpec("demo-patient-1", "lisinopril", On("today", -1, "19:40"), pharmacy="Main Street Pharmacy",
+                note="I have 4 pills left and the bottle says no refills."),
+    RenewalSpec("demo-patient-3", "albuterol", On("today", -30, "09:15"), status="approved",
+                decided=On("today", -29, "11:00"), decided_by="staff@demo.clinic",
+                reason="Sent to Main Street Pharmacy: 1 inhaler with 1 refill. Call us if you need it "
+                       "more than 2 times a week."),
+)
+
+VISIT_REQUESTS: tuple[VisitRequestSpec, ...] = (
+    VisitRequestSpec("demo-visit-request-knee", "demo-patient-3", "dorothy@demo.clinic", On("today", -1, "20:30"),
+                     "My right knee hurts a lot for 3 days now. I would like Dr. Shah to look at it.",
+                     "in_person", "mon tue wed", "morning"),
+    VisitRequestSpec("demo-visit-request-sleep", "demo-patient-2", "chw@demo.clinic", On("today", -3, "18:10"),
+                     "Tengo problemas para dormir desde hace un mes. Me despierto a las 3 de la mañana y "
+                     "no puedo volver a dormir.",
+                     "either", "tue thu", "afternoon evening",
+                     offers=(OfferSpec(4, "15:30", 30, "in_person", CLINIC_LOCATION, PA_TRAN),
+                             OfferSpec(6, "16:00", 30, "video", "https://video.demo.clinic/room/lh-2b8r5t", PA_TRAN)),
+                     staff_note="A Spanish interpreter will join either visit."),
+)

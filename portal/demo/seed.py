@@ -64,6 +64,7 @@ def seed_demo(session: Session, today: date | None = None, *,
         session.flush()  # grants need the users' ids (created_by_id has no relationship)
         for grant in content.GRANTS:
             _seed_grant(session, grant, users, _Clock(None, today, tz))
+        _seed_requests(session, users, _Clock(None, today, tz))
         session.commit()
     except BaseException:
         session.rollback()
@@ -336,3 +337,51 @@ def _seed_grant(session: Session, spec: content.GrantSpec, users: dict[str, User
     grant.expires_at = clock.at(On("today", spec.expires_in_days, "23:59"))
     grant.revoked_at = None
     grant.created_by_id = patient.user.id  # the patient granted it, from their own account
+
+
+def _seed_requests(session: Session, users: dict[str, User], clock: _Clock) -> None:
+    """Renewal and visit requests (content.RENEWALS, content.VISIT_REQUESTS), reset to their
+    demo state on every run. A renewal is keyed by its medicine (the oldest request for it), a
+    visit request by its idempotency key, its offers by their order."""
+    from portal.models import AppointmentOffer, AppointmentRequest, RefillRequest
+
+    logins = {spec.fhir_id: spec.login for spec in content.PATIENTS}
+    for spec in content.RENEWALS:
+        medication = session.scalar(
+            select(Medication).where(Medication.fhir_id == f"{spec.patient}-med-{spec.medication}"))
+        renewal = session.scalar(
+            select(RefillRequest).where(RefillRequest.medication_id == medication.id).order_by(RefillRequest.id))
+        if renewal is None:
+            renewal = RefillRequest(medication_id=medication.id)
+            session.add(renewal)
+        renewal.patient_id = medication.patient_id
+        renewal.requested_by_id = users[logins[spec.patient]].id
+        renewal.status, renewal.pharmacy, renewal.patient_note, renewal.reason = (
+            spec.status, spec.pharmacy, spec.note, spec.reason)
+        renewal.created_at = clock.at(spec.requested)
+        renewal.decided_at = clock.at(spec.decided) if spec.decided else None
+        renewal.decided_by_id = users[spec.decided_by].id if spec.decided_by else None
+    for spec in content.VISIT_REQUESTS:
+        patient = session.scalar(select(Patient).where(Patient.fhir_id == spec.patient))
+        requested = clock.at(spec.requested)
+        answered = clock.at(On(spec.requested.anchor, spec.requested.days + 1, "10:00"))
+        visit_request = _upsert(
+            session, AppointmentRequest, AppointmentRequest.idempotency_key, spec.key,
+            patient_id=patient.id, requested_by_id=users[spec.requested_by].id, reason=spec.reason, kind=spec.kind,
+            preferred_days=spec.days, preferred_times=spec.times, status="offered" if spec.offers else "requested",
+            staff_note=spec.staff_note, appointment_id=None, created_at=requested,
+            updated_at=answered if spec.offers else requested)
+        session.flush()  # the offers need the request's id
+        offers = list(session.scalars(select(AppointmentOffer).where(AppointmentOffer.request_id == visit_request.id)
+                                      .order_by(AppointmentOffer.id)))
+        for extra in offers[len(spec.offers):]:  # e.g. times staff offered while trying the demo
+            session.delete(extra)
+        for position, offer_spec in enumerate(spec.offers):
+            offer = offers[position] if position < len(offers) else AppointmentOffer(request_id=visit_request.id)
+            session.add(offer)
+            day = _clinic_day(clock.today + timedelta(days=offer_spec.days), offer_spec.days)
+            local = datetime.combine(day, time.fromisoformat(offer_spec.time), tzinfo=clock.tz)
+            offer.starts_at = local.astimezone(timezone.utc)
+            offer.minutes, offer.kind, offer.location, offer.clinician = (
+                offer_spec.minutes, offer_spec.kind, offer_spec.location, offer_spec.clinician)
+            offer.status = "offered"

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
+from portal.access import grant_in_force
 from portal.extensions import db
-from portal.models import ClinicalNote, Message, MessageThread, Patient, ProxyGrant, Result, Role, User
-from portal.models.base import utcnow
+from portal.models import ClinicalNote, Message, MessageThread, Patient, ProxyGrant, Result, Role, Scope, User
 
 NEW_ITEMS_SHOWN = 5
 
@@ -41,14 +43,30 @@ def whats_new(patient_id: int) -> WhatsNew:
     )
 
 
-def patients_helped_by(user_id: int) -> list[Patient]:
-    """Patients who have given this CHW or caregiver a grant that is still in force."""
-    now = utcnow()
-    return list(db.session.scalars(
-        select(Patient).join(ProxyGrant, ProxyGrant.patient_id == Patient.id)
-        .where(ProxyGrant.grantee_id == user_id, ProxyGrant.revoked_at.is_(None), ProxyGrant.expires_at > now)
-        .order_by(Patient.family_name, Patient.given_name).distinct()
-    ))
+@dataclass(frozen=True)
+class HelpedPatient:
+    patient: Patient
+    scopes: set[Scope]
+    until: datetime
+
+
+def patients_helped_by(user_id: int) -> list[HelpedPatient]:
+    """Patients who have given this CHW or caregiver a grant that is still in force, with what
+    their grants allow (one query)."""
+    grants = db.session.scalars(
+        select(ProxyGrant).join(Patient, ProxyGrant.patient_id == Patient.id)
+        .where(ProxyGrant.grantee_id == user_id, grant_in_force())
+        .options(contains_eager(ProxyGrant.patient))
+        .order_by(Patient.family_name, Patient.given_name, Patient.id))
+    helped: dict[int, HelpedPatient] = {}
+    for grant in grants:
+        earlier = helped.get(grant.patient_id)
+        if earlier is None:
+            helped[grant.patient_id] = HelpedPatient(grant.patient, grant.scope_set, grant.expires_at)
+        else:  # a new grant replaces the old one, but data from elsewhere may hold two: show both together
+            helped[grant.patient_id] = HelpedPatient(grant.patient, earlier.scopes | grant.scope_set,
+                                                     max(earlier.until, grant.expires_at))
+    return list(helped.values())
 
 
 def all_patients() -> list[Patient]:

@@ -3,7 +3,11 @@
 Sentences are built from the pieces that matter: numbers with units, dates,
 drug names, negation phrases, jargon and abbreviations from the glossaries,
 and plain finding words, in shapes notes really use (lists after "Denies",
-clauses joined by "and"/";", doses with frequencies).
+clauses joined by "and"/";", doses with frequencies), and in the shapes of
+every rewrite kind: "After X, Y" time clauses, "; however," links, lists after
+a verb ("He has A, B, C, and D"), a person as the subject of several actions,
+and short abbreviation-only sentences whose spelling-out the note as a whole
+has to pay for.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +23,7 @@ from plain_language import simplify
 from plain_language.glossary import load_drug_names, load_glossary
 from plain_language.language_rules import negation_pattern
 from plain_language.protect import find_protected
+from plain_language.readability import note_readability, quick_readability
 from plain_language.sentences import sentence_spans, word_count
 
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -36,6 +42,9 @@ UNITS = ["mg", "mcg", "mL", "g", "kg", "mmHg", "%", "cm", "mm", "units", "mEq", 
 NEGATION_HEADS = ["Denies", "No", "Negative for", "Without", "He denies", "She does not have", "There is no"]
 NEGATION_HEADS_ES = ["Niega", "No presenta", "Sin", "Negativo para"]
 SUBJECTS = ["The patient", "He", "She", "The wound", "The abdomen", "The left knee", "We"]
+CLAUSE_SUBJECTS = ["the patient", "the wound", "the sac", "he", "she", "the skin", "a drain", "the fascia"]
+TIME_WORDS = ["After", "Once", "As soon as"]
+VERB_HEADS = ["He has", "She had", "The patient has", "He takes", "She reports"]
 PARTICIPLES = ["examined", "irrigated", "closed", "treated", "placed", "checked", "noted", "removed"]
 
 
@@ -70,7 +79,7 @@ def negated_list(draw, heads=NEGATION_HEADS, items=FINDINGS):
 
 @st.composite
 def clinical_sentence(draw):
-    shape = draw(st.integers(0, 6))
+    shape = draw(st.integers(0, 11))
     a, b, c = draw(medical_word), draw(medical_word), draw(medical_word)
     if shape == 0:
         return f"The patient has {a} and {b} since {draw(number_with_unit)}."
@@ -87,8 +96,40 @@ def clinical_sentence(draw):
         return f"{draw(st.sampled_from(NEGATION_HEADS))} {a}; the {b} was {draw(st.sampled_from(PARTICIPLES))}."
     if shape == 5:
         return f"{a.upper()}:"       # a heading line
-    return (f"There was {a} without {b}, which was {draw(st.sampled_from(PARTICIPLES))} "
-            f"with {draw(drug)} {draw(number_with_unit)} and {c}.")
+    if shape == 6:
+        return (f"There was {a} without {b}, which was {draw(st.sampled_from(PARTICIPLES))} "
+                f"with {draw(drug)} {draw(number_with_unit)} and {c}.")
+    if shape == 7:
+        return draw(time_clause())
+    if shape == 8:
+        return draw(verb_head_list())
+    if shape == 9:
+        # an abbreviation-only sentence: spelled out only if the note can pay for it
+        return f"Pt c/o {draw(abbreviation)}." if draw(st.booleans()) else f"{draw(abbreviation)} {a} {b}."
+    if shape == 10:
+        p1 = draw(st.sampled_from(PARTICIPLES))
+        return (f"{draw(st.sampled_from(NEGATION_HEADS))} {a} or {b}; however, "
+                f"the {c} was {p1} with {draw(drug)} {draw(number_with_unit)}.")
+    p1, p2 = draw(st.sampled_from(PARTICIPLES)), draw(st.sampled_from(PARTICIPLES))
+    return (f"The patient tolerated the {a} well and was {p1} with {draw(drug)} "
+            f"{draw(number_with_unit)}, and {p2} for {b}.")
+
+
+@st.composite
+def time_clause(draw):
+    """'After the wound was closed with X 5 mg, he was checked for Y and Z.'"""
+    first, second = draw(st.sampled_from(CLAUSE_SUBJECTS)), draw(st.sampled_from(CLAUSE_SUBJECTS))
+    p1, p2 = draw(st.sampled_from(PARTICIPLES)), draw(st.sampled_from(PARTICIPLES))
+    return (f"{draw(st.sampled_from(TIME_WORDS))} {first} was {p1} with {draw(drug)} {draw(number_with_unit)}, "
+            f"{second} was {p2} for {draw(medical_word)} and {draw(finding)}.")
+
+
+@st.composite
+def verb_head_list(draw):
+    head = draw(st.sampled_from(VERB_HEADS))
+    chosen = draw(st.lists(st.sampled_from(FINDINGS), min_size=1, max_size=8))
+    listed = chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + f", and {chosen[-1]}"
+    return f"{head} {listed}."
 
 
 notes = st.lists(clinical_sentence(), min_size=1, max_size=6).flatmap(
@@ -159,6 +200,30 @@ def test_negations_survive(note):
 
 
 @SETTINGS
+@given(verb_head_list())
+def test_every_item_of_a_list_keeps_its_verb(sentence):
+    out = simplify(sentence).text
+    head = " ".join(sentence.split(" ")[:2]).lower()
+    for item in FINDINGS:
+        if re.search(rf"\b{item}\b", sentence):
+            holders = [p for p in sentences(out) if re.search(rf"\b{item}\b", p)]
+            assert holders and all(p.lower().startswith(head) for p in holders), (sentence, out)
+
+
+@SETTINGS
+@given(time_clause())
+def test_a_time_clause_keeps_its_findings_and_the_order_of_events(sentence):
+    out = simplify(sentence).text
+    for item in FINDINGS:
+        if re.search(rf"\b{item}\b", sentence):
+            assert re.search(rf"\b{item}\b", out), (sentence, out)
+    pieces = sentences(out)
+    if len(pieces) > 1:     # split: the first event first, and "Then" before the second
+        assert not re.match(r"(?:After|Once|As soon as)\b", pieces[0]), (sentence, out)
+        assert "then" in pieces[1].lower().split()[:3], (sentence, out)
+
+
+@SETTINGS
 @given(negated_list())
 def test_every_item_of_a_negated_list_stays_negated(sentence):
     out = simplify(sentence).text
@@ -194,6 +259,11 @@ def test_no_sentence_is_dropped(note):
 def test_grade_never_rises(note):
     result = simplify(note)
     assert result.grade_after <= result.grade_before + 1e-9
+    # The reported grades are the note grade, recounted from scratch, and textstat's
+    # own grade of the whole text did not rise either.
+    assert result.grade_before == pytest.approx(note_readability(note, "en"), abs=1e-9)
+    assert result.grade_after == pytest.approx(note_readability(result.text, "en"), abs=1e-9)
+    assert quick_readability(result.text, "en") <= quick_readability(note, "en") + 1e-9
 
 
 @SETTINGS
@@ -217,6 +287,8 @@ def test_spanish_rules_hold(note):
     result = simplify(note, "es")
     out = result.text
     assert result.grade_after <= result.grade_before + 1e-9
+    assert result.grade_after == pytest.approx(note_readability(out, "es"), abs=1e-9)
+    assert quick_readability(out, "es") <= quick_readability(note, "es") + 1e-9
     assert simplify(out, "es").text == out
     for token, count in protected_texts(note, "es", "number", "date", "drug").items():
         assert out.count(token) >= count, (token, note, out)
