@@ -26,7 +26,7 @@ from sqlalchemy.orm import selectinload
 from portal.appointments.ics import CalendarEvent, calendar
 from portal.extensions import db
 from portal.models import Appointment, AppointmentOffer, AppointmentRequest, Patient, User
-from portal.models.base import utcnow
+from portal.models.base import as_utc, utcnow
 
 PAGE_SIZE = 20
 UPCOMING_SHOWN = 20  # nobody has more booked visits than this; past visits are paged
@@ -44,10 +44,6 @@ KINDS = {"in_person": _l("In person at the clinic"), "video": _l("Video visit"),
 class VisitRefused(Exception):
     """A move the state machine does not allow; str() is the message to show (translated)."""
 
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL hands back aware ones."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def clinic_timezone() -> ZoneInfo:

@@ -1,28 +1,19 @@
 """Sign in and sign out."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.auth.forms import SignInForm
-from portal.auth.service import authenticate, normalise_login
-from portal.extensions import limiter
+from portal.auth.limits import limit_attempts
+from portal.auth.service import authenticate
 from portal.models.base import utcnow
 from portal.security import LAST_SEEN_KEY, safe_next_url
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_field() -> str:
-    return "account:" + normalise_login(request.form.get("login", ""))
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])  # per address
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_field)  # per account
+@limit_attempts("account")
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))

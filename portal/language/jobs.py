@@ -5,7 +5,7 @@ Failed jobs retry; a job that still fails stays visible (status "failed") on the
 """
 from __future__ import annotations
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 
 from portal.queue import huey
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -45,10 +45,6 @@ def _usable_key(key: str | None) -> str:
     """The form's key, or a fresh one when it is missing or malformed (the message is then still sent)."""
     return key if key and _KEY.fullmatch(key) else new_key()
 
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def from_care_team(message: Message) -> bool:

@@ -1,15 +1,15 @@
 """Proxy access: patients grant and revoke; CHWs choose whom they act for; assisted enrolment."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from portal.access import ACTING_FOR_KEY, own_record, record_access, staff_required
-from portal.auth.service import normalise_login
+from portal.auth.limits import limit_attempts
 from portal.config import INTERFACE_LANGUAGES
 from portal.errors import render_error
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.language.locale import current_language, remember_language
 from portal.models import Patient, Role
 from portal.proxy.forms import (
@@ -196,17 +196,8 @@ def staff_new_helper():
 # Everyone: activate an account with the code from the clinic
 
 
-def _activation_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _activation_account() -> str:
-    return "activate:" + normalise_login(request.form.get("login", ""))
-
-
 @bp.route("/activate", methods=["GET", "POST"])
-@limiter.limit(_activation_limit, methods=["POST"])  # per address
-@limiter.limit(_activation_limit, methods=["POST"], key_func=_activation_account)  # per account
+@limit_attempts("activate")
 def activate():
     form = ActivationForm()
     if form.validate_on_submit():

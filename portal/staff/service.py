@@ -15,10 +15,10 @@ from portal.extensions import db
 from portal.language.service import request_translation
 from portal.medications.service import pending_renewals
 from portal.messages.service import (
-    CARE_TEAM, CLOSED, OPEN, STAFF_LANGUAGE, ThreadList, as_utc, patient_language, threads_for,
+    CARE_TEAM, CLOSED, OPEN, STAFF_LANGUAGE, ThreadList, patient_language, threads_for,
 )
 from portal.models import AppointmentRequest, ClinicalNote, Message, MessageThread, Patient, ReadingLevel, RefillRequest, Result, User
-from portal.models.base import utcnow
+from portal.models.base import as_utc, utcnow
 from portal.notes.service import ORIGINAL, notes_for, opening_version
 from portal.results.service import ResultsView, local_day, results_view
 
