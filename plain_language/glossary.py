@@ -167,6 +167,9 @@ class Glossary:
     definition_caps_re: re.Pattern[str] | None    # terms with capitals (abbreviations)
     drug_re: CaselessPattern | None
     lab_re: CaselessPattern | None
+    # Plain phrases we write in that hold a place a long sentence could be split at
+    # ("left and right", "black, tarry stool"): the splitter never cuts inside them.
+    joined_plain_re: CaselessPattern | None = None
 
     def abbreviation_rows(self, matched: str) -> tuple[Entry, ...]:
         return self.abbreviations.get(normalize(matched), ())
@@ -181,6 +184,15 @@ class Glossary:
 
 def _has_capital(term: str) -> bool:
     return any(ch.isupper() for ch in term)
+
+
+_JOINERS = re.compile(r"[,;]|\s(?:and|or|then|but|so|who|which|where|y|o|pero|luego)\s", re.IGNORECASE)
+
+
+def _joined_plain(abbreviations: dict[str, list[Entry]], jargon: dict[str, Entry]) -> list[str]:
+    entries = list(jargon.values()) + [e for rows in abbreviations.values() for e in rows]
+    texts = {t for e in entries for t in (e.plain, e.before_noun) if t not in ("", KEEP, ONLY_BEFORE_NOUN)}
+    return sorted(normalize(t) for t in texts if _JOINERS.search(t))
 
 
 @lru_cache(maxsize=None)
@@ -214,6 +226,7 @@ def load_glossary(lang: str) -> Glossary:
         definition_caps_re=trie_regex([t for t in definitions if _has_capital(t)], ignore_case=False),
         drug_re=trie_regex(load_drug_names(), ignore_case=True),
         lab_re=trie_regex(_read_names(lang, "labs.txt"), ignore_case=True),
+        joined_plain_re=trie_regex(_joined_plain(abbreviations, jargon), ignore_case=True),
     )
 
 

@@ -63,7 +63,8 @@ ENGLISH = LanguageRules(
     ),
     finite_verbs=frozenset("""is are was were has have had does did do will would can could
     should may might must shall remains remained appears appeared seems seemed showed shows
-    revealed reveals measured measures became becomes""".split()),
+    revealed reveals measured measures became becomes came comes went goes got gets took gave
+    saw began knew chose fell ran rose grew drew ate spoke wrote said says""".split()),
     pronouns=frozenset("he she they it we i there this these".split()),
     determiners=frozenset("the a an his her their its this these that those our your my all both each".split()),
     function_words=frozenset(_EN_FUNCTION),
@@ -75,12 +76,18 @@ ENGLISH = LanguageRules(
     list_heads=(
         "negative for", "positive for", "free of", "denies", "denied", "no", "without",
         "including", "includes", "included", "include", "such as", "consisting of",
+        "significant for", "notable for", "remarkable for", "history of",
+        # a verb whose object is the list: "He has A, B, C, and D" -> "He has A and B. He has C and D."
+        "has", "had", "have", "takes", "took", "uses", "reports", "reported", "showed", "shows",
+        "comes in with", "came in with", "diagnosed with", "allergic to", "is on", "was on",
     ),
     and_word="and",
     or_word="or",
-    participles=frozenset("""taken given made put brought sent seen found done left held kept
+    participles=frozenset("""taken given made put brought sent seen found done held kept
     cut drawn begun shown known split set laid sewn spread withdrawn undone run shut bound
-    wound felt understood told""".split()),
+    wound felt understood told woken awoken broken chosen driven eaten fallen forgotten frozen gotten
+    grown hidden shaken spoken thrown torn worn written blown drawn bent built fed hung lost
+    met paid sold shot spent stuck struck swept taught thought won become gone undergone""".split()),
     non_terminal=frozenset("""dr mr mrs ms prof st vs no fig approx e.g i.e etc a.m p.m
     p.o b.i.d t.i.d q.i.d q.d p.r.n q.h.s h.s q.o.d q.a.m q.p.m n.p.o a.c p.c y.o""".split()),
     subordinators=frozenset("""after before when whenever while if because since although though
@@ -103,7 +110,8 @@ SPANISH = LanguageRules(
     plural_verbs=frozenset("son fueron eran están estaban han habían".split()),
     this_word="Esto",
     these_word="Estos",
-    list_heads=("negativo para", "negativa para", "niega", "no", "sin", "incluyendo", "incluye", "como"),
+    list_heads=("negativo para", "negativa para", "niega", "no", "sin", "incluyendo", "incluye", "como",
+                "antecedentes de", "presenta", "tiene", "toma"),
     and_word="y",
     or_word="o",
     participles=frozenset(),

@@ -131,11 +131,12 @@ def word_grade(text: str, lang: str) -> float:
 
 
 # --------------------------------------------------------------------------- fast path
-# simplify() scores every sentence several times (before, after, each trial).
-# Asking textstat for the whole sentence each time recounts every word's
-# syllables; here we reproduce textstat's own counting - same word list, same
-# sentence rule, same formulas - but cache syllables per word.  A test checks
-# it gives exactly textstat's numbers.
+# simplify() scores a note many times (before, after, each trial edit).  Asking
+# textstat for the whole text each time recounts every word's syllables; here we
+# reproduce textstat's own counting - same word list, same sentence rule, same
+# formulas - but cache syllables per word, and keep per-sentence counts so a trial
+# edit is scored without recounting the note.  Tests check both give exactly
+# textstat's numbers.
 
 # textstat's list_words(): drop apostrophes that are not in contractions, drop
 # every other punctuation mark, split on whitespace.
@@ -143,31 +144,121 @@ _NON_CONTRACTION_APOSTROPHE = re.compile(r"\'(?!(?:[tsd]|ve|ll|re))")
 _PUNCTUATION = re.compile(r"[^\w\s\']")
 # textstat's sentence_count(): runs ending in .!?, ignoring those of <= 2 words.
 _TEXTSTAT_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+_STOPS = frozenset(".!?")
 
 
 def _textstat_words(text: str) -> list[str]:
     return _PUNCTUATION.sub("", _NON_CONTRACTION_APOSTROPHE.sub("", text)).split()
 
 
-_SYLLABLE_CACHE: dict[tuple[str, str], int] = {}
+_SYLLABLE_CACHES: dict[str, dict[str, int]] = {}
 _SYLLABLE_CACHE_LIMIT = 200_000
 
 
-def _syllables(words: list[str], lang: str) -> list[int]:
-    """Syllables of each (lower-case) word, as textstat counts them, cached.
+def _textstat_syllable_counter(lang: str):
+    """A function word -> syllables giving exactly textstat's count, without its lock.
 
-    Unknown words are counted in ONE locked call to textstat, not one call each.
+    textstat (pinned in requirements.txt) counts a word as the stressed vowels of its
+    first CMU-dictionary pronunciation or, for words not in the dictionary (and every
+    Spanish word), Pyphen's hyphenation points + 1.  We read the dictionary as plain
+    numbers (cmudict_corpus.syllable_counts) and call Pyphen ourselves: no language
+    lock, no per-word regexes, and no NLTK lists for the garbage collector to walk.
+    A test checks the counts against textstat's.
     """
-    cache = _SYLLABLE_CACHE
-    unknown = sorted({w for w in words if (w, lang) not in cache})
-    if unknown:
-        counted = _scored(lang, lambda: [textstat.syllable_count(w) for w in unknown])
-        if len(cache) + len(unknown) > _SYLLABLE_CACHE_LIMIT:
-            cache.clear()
-        cache.update({(w, lang): n for w, n in zip(unknown, counted)})
-        lookup = dict(zip(unknown, counted))
-        return [lookup[w] if w in lookup else cache[(w, lang)] for w in words]
-    return [cache[(w, lang)] for w in words]
+    from pyphen import Pyphen
+
+    from .cmudict_corpus import syllable_counts
+
+    pronounced = syllable_counts() if lang == "en" else {}
+    _PRONOUNCED[lang] = pronounced
+    hyphenator = Pyphen(lang=lang)      # what textstat's get_pyphen(lang) builds
+
+    def count(word: str) -> int:
+        n = pronounced.get(word)
+        return n if n is not None else len(hyphenator.positions(word)) + 1
+
+    return count
+
+
+_COUNTERS: dict = {}
+_PRONOUNCED: dict = {}      # lang -> the pronouncing dictionary textstat counts from ({} for Spanish)
+_counter_lock = threading.Lock()
+
+
+def _counter(lang: str):
+    counter = _COUNTERS.get(lang)
+    if counter is None:
+        with _counter_lock:
+            counter = _COUNTERS.get(lang) or _textstat_syllable_counter(lang)
+            _SYLLABLE_CACHES.setdefault(lang, {})     # before the counter is published
+            _COUNTERS[lang] = counter
+    return counter
+
+
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
+def _spoken_syllables(word: str, pronounced: dict[str, int]) -> int:
+    """Syllables as spoken: the dictionary's count, else one per vowel group (silent final e)."""
+    known = pronounced.get(word)
+    if known is not None:
+        return known
+    groups = len(_VOWEL_GROUPS.findall(word))
+    if word.endswith("e") and not word.endswith(("le", "ee")) and groups > 1:
+        groups -= 1
+    return max(1, groups)
+
+
+def spoken_syllables_per_word(text: str, lang: str) -> float:
+    """Syllables per word with unknown words counted by their vowels (English only).
+
+    Pyphen, textstat's fallback, often finds no hyphenation point in a medical word
+    ("phimosis" counts as one syllable), so the grade sees such a word as easy.
+    """
+    _counter(lang)
+    pronounced = _PRONOUNCED.get(lang) or {}
+    words = [w.lower() for w in _textstat_words(text)]
+    if not words:
+        return 0.0
+    if check_lang(lang) != "en":
+        return sum(_syllables(words, lang)) / len(words)
+    return sum(_spoken_syllables(w, pronounced) for w in words) / len(words)
+
+
+def syllables_are_guessed(text: str, lang: str) -> bool:
+    """Does textstat count some word of `text` by hyphenation rules, not by dictionary?
+
+    For English that means a word missing from the CMU dictionary - typically a
+    medical term ("phimosis", "omentum"), whose syllables Pyphen under-counts, so
+    the grade cannot see how hard the word is.  (Spanish is always counted by rule,
+    and regularly: we never call it guessed.)
+    """
+    if check_lang(lang) != "en":
+        return False
+    _counter(lang)
+    pronounced = _PRONOUNCED.get(lang) or {}
+    return any(w.lower() not in pronounced for w in _textstat_words(text) if not w.isdigit())
+
+
+def _syllables(words: list[str], lang: str) -> list[int]:
+    """Syllables of each (lower-case) word, as textstat counts them, cached per word."""
+    cache = _SYLLABLE_CACHES.get(lang)
+    if cache is not None:
+        try:
+            return [cache[w] for w in words]
+        except KeyError:
+            pass
+    counter = _counter(lang)
+    cache = _SYLLABLE_CACHES[lang]
+    if len(cache) + len(words) > _SYLLABLE_CACHE_LIMIT:
+        cache.clear()
+    out = []
+    for w in words:
+        n = cache.get(w)
+        if n is None:
+            n = cache[w] = counter(w)
+        out.append(n)
+    return out
 
 
 def _word_syllables(word: str, lang: str) -> int:
@@ -187,15 +278,134 @@ def text_counts(text: str, lang: str) -> tuple[int, int, int]:
     return len(words), _sentence_total(text), syllables
 
 
-def quick_readability(text: str, lang: str) -> float:
-    """Same number as readability(), computed from cached word counts."""
-    lang = check_lang(lang)
-    words, sentences, syllables = text_counts(text, lang)
-    if not text.strip():
-        return 0.0
+def grade_from_counts(words: int, sentences: int, syllables: int, lang: str) -> float:
+    """The readability() number from textstat's three counts (text assumed non-blank)."""
     if not words or not syllables:     # textstat scores these 0 (Spanish: ease 0)
         return 0.0 if lang == "en" else fernandez_huerta_to_grade(0.0)
     per_sentence, per_word = words / sentences, syllables / words
     if lang == "en":
         return 0.39 * per_sentence + 11.8 * per_word - 15.59
     return fernandez_huerta_to_grade(206.84 - 60 * per_word - 1.02 * per_sentence)
+
+
+def quick_readability(text: str, lang: str) -> float:
+    """Same number as readability(), computed from cached word counts."""
+    lang = check_lang(lang)
+    if not text.strip():
+        return 0.0
+    words, sentences, syllables = text_counts(text, lang)
+    return grade_from_counts(words, sentences, syllables, lang)
+
+
+# --------------------------------------------------------------------------- counting a note by sentences
+# Words and syllables of a text are the sums over its sentences (they are
+# separated by white space).  textstat's sentence count is almost as local: it
+# cuts the text after each run of . ! ?, so a sentence's pieces are its own -
+# except that a sentence NOT ending in . ! ? (a heading, a list line) runs on
+# into the next one ("PAST HISTORY:\nHe has asthma." is one textstat sentence).
+# ``Piece`` summaries keep just enough to join such runs exactly.
+
+class Pieces(tuple):
+    """(closes_previous, word counts of the textstat pieces, open_end) of one sentence."""
+
+    __slots__ = ()
+
+    @property
+    def open_end(self) -> bool:
+        return self[2]
+
+    @property
+    def transparent(self) -> bool:
+        """No words and no . ! ?: the previous sentence's piece runs straight through."""
+        return not self[1] and not self[0]
+
+
+def sentence_pieces(text: str, words: int | None = None) -> Pieces:
+    """`words`: the text's textstat word count, when known (saves a recount)."""
+    found = _TEXTSTAT_SENTENCE.findall(text)
+    if not found:
+        return Pieces((any(ch in _STOPS for ch in text), (), False))
+    first_word = _TEXTSTAT_SENTENCE.search(text).start()
+    closes = any(ch in _STOPS for ch in text[:first_word])
+    if len(found) == 1 and words is not None:
+        # One piece holds every word: what comes before it has no letter or digit.
+        counts: tuple[int, ...] = (words,)
+    else:
+        counts = tuple(len(_textstat_words(piece)) for piece in found)
+    return Pieces((closes, counts, found[-1][-1] not in _STOPS))
+
+
+def fold_pieces(summaries) -> int:
+    """textstat's sentence count (before its max(1, ...)) of sentences in a row."""
+    total = 0
+    carry = -1      # words of a piece still open from the previous sentence
+    for closes, counts, open_end in summaries:
+        if carry >= 0 and closes:
+            total += carry > 2
+            carry = -1
+        if not counts:
+            continue
+        first = counts[0] + (carry if carry > 0 else 0)
+        carry = -1
+        if len(counts) == 1:
+            if open_end:
+                carry = first
+            else:
+                total += first > 2
+            continue
+        total += first > 2
+        last = len(counts) - 1
+        for i in range(1, last):
+            total += counts[i] > 2
+        if open_end:
+            carry = counts[last]
+        else:
+            total += counts[last] > 2
+    if carry >= 0:
+        total += carry > 2
+    return total
+
+
+class SentenceCounts(tuple):
+    """(words, syllables, Pieces, textstat sentences of its own) of one sentence."""
+
+    __slots__ = ()
+
+
+def sentence_counts(text: str, lang: str) -> SentenceCounts:
+    words = _PUNCTUATION.sub("", _NON_CONTRACTION_APOSTROPHE.sub("", text)).lower().split()
+    pieces = sentence_pieces(text, len(words))
+    return SentenceCounts((len(words), sum(_syllables(words, lang)), pieces,
+                           sum(1 for n in pieces[1] if n > 2)))
+
+
+# --------------------------------------------------------------------------- the note's grade
+# A clinical note is laid out in lines: headings ("PAST MEDICAL HISTORY:"), list
+# items, "Lungs: Clear" ... usually without a full stop.  textstat reads on past
+# a line break until the next . ! ?, so a heading becomes part of the sentence
+# below it and a block of unpunctuated lines one long "sentence".  The NOTE grade
+# counts a line break as the end of a sentence - exactly textstat's number for
+# the same text with a full stop at the end of every line that lacks one.  It is
+# what simplify() reports (grade_before and grade_after, always measured the
+# same way); readability() stays textstat's own number for any text.
+
+def note_counts(text: str, lang: str) -> tuple[int, int, int]:
+    """(words, sentences, syllables) with every line break ending a sentence."""
+    lang = check_lang(lang)
+    words = sentences = syllables = 0
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        counts = sentence_counts(line, lang)
+        words += counts[0]
+        syllables += counts[1]
+        sentences += counts[3]
+    return words, max(1, sentences) if text else 0, syllables
+
+
+def note_readability(text: str, lang: str) -> float:
+    """readability() of a note laid out in lines (see above)."""
+    lang = check_lang(lang)
+    if not text.strip():
+        return 0.0
+    return grade_from_counts(*note_counts(text, lang), lang)

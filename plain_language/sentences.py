@@ -4,21 +4,32 @@ Splitting is where meaning is easiest to break, so every rule is narrow:
 
 * a semicolon, or ", and" / ", but" / ", so" / ", then" (or a bare comma)
   between two *clauses* - the right-hand part has its own subject and verb:
-  "X, and the wound was closed" -> "X. The wound was closed."  A bare " and "
-  after a negation only when the next clause starts with a pronoun or "the...",
+  "X, and the wound was closed" -> "X. The wound was closed."  "X; however, Y"
+  -> "X. However, Y."  A bare " and " (no comma) only when the right-hand part
+  opens like a clause ("the ...", "he ...", "no ...", a number) or its verb
+  agrees with it alone: "... to the OR and anesthesia was applied" splits, "the
+  glans and mucosa were lysed" does not; after a negation only the first kind,
   so "denies fever and chills were ..." keeps its scope.  A dependent clause
-  ("When X was done, ...") is never left standing alone;
+  ("When X was done, ...", "if X, then Y") is never left standing alone, and
+  ", so that ..." (a purpose) stays;
+* "After X was done, Y" / "Once X, Y" -> "X was done. Then Y" (only "after",
+  "once" and "as soon as": they just order two events; both parts need a verb);
 * ", which was ..." -> ". This was ...", ", where he ..." -> ". There he ...",
-  "a 50-year-old male who has ..." -> "... male. He has ..." (not after a negation);
+  "a 50-year-old male (with ...) who has ..." -> "... male. He has ..." (not
+  after a negation, nor when another person is named before "who");
 * a list of actions sharing one subject: "The patient was taken to the room,
   placed supine, and prepped." -> one sentence per action, subject repeated
-  (a long non-person subject becomes "It"/"They");
+  (a long non-person subject becomes "It"/"They"); a person may be the subject
+  of an active verb ("The patient tolerated it well and was taken to ...");
 * a long list after a head such as "denies", "no", "negative for",
-  "including": the head is REPEATED for each chunk, so "Denies A, B, C, D, or E"
+  "including", "history of", or a verb whose object it is ("He has A, B, C,
+  and D"): the head is REPEATED for each chunk, so "Denies A, B, C, D, or E"
   becomes "Denies A, B, or C. Denies D or E." and every item stays negated.
 
 No piece may be shorter than three words (no new fragments), and no split
-happens inside a protected span (numbers, drug names...) or inside parentheses.
+happens inside a protected span (numbers, drug names...), inside parentheses,
+or inside a plain phrase of ours that holds "and"/"or"/a comma ("left and
+right", "numbness or tingling").
 """
 
 from __future__ import annotations
@@ -28,18 +39,19 @@ import re
 from functools import lru_cache
 from typing import Callable, Iterator
 
+from .glossary import load_glossary
 from .language_rules import LanguageRules, negation_pattern, rules_for
 from .protect import find_protected
 
-SPLIT_ABOVE_WORDS = 8      # only sentences longer than this are split
 MIN_PIECE_WORDS = 3         # textstat ignores shorter "sentences"; so do readers
+SPLIT_ABOVE_WORDS = 2 * MIN_PIECE_WORDS - 1    # any sentence that could give two such pieces
 MAX_LIST_ITEM_WORDS = 6
 MAX_HEAD_WORDS = 8
 LIST_CHUNK = 3
 
 _WORD = re.compile(r"\S*\w\S*")
 _WORDLIKE = re.compile(r"\w")
-_TOKEN = re.compile(r"[\w'’/-]+|[^\w\s]")
+_TOKEN = re.compile(r"\d+(?:[.,:/]\d+)+[\w'’/-]*|[\w'’/-]+|[^\w\s]")   # "62.5-mm" is one token
 _END_PUNCT = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+\S)")
 _TITLE_ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "prof", "st", "vs", "no", "fig", "approx",
                         "e.g", "i.e", "dra", "sr", "sra", "srta", "núm", "aprox", "p.ej"}
@@ -115,43 +127,71 @@ que quien cuyo donde cuando y o pero ni""".split())
 def looks_like_clause(text: str, lang: str) -> bool:
     """Does `text` start with its own subject and verb ("the wound was closed")?
 
-    Subject: a pronoun, or a short noun phrase (it may hold a preposition:
-    "general anesthesia with a breathing tube was induced"); then a finite verb
-    within eight words and before any comma.  A verb phrase that continues the
-    previous subject ("placed in the supine position") is not a clause.
+    Subject: a pronoun, or a short noun phrase (it may hold a preposition, a
+    number or a "#": "general anesthesia with a breathing tube was induced",
+    "a #24 French catheter was placed"); then a finite verb within eleven words
+    and before any comma.  A verb phrase that continues the previous subject
+    ("placed in the supine position") is not a clause.
     """
+    return _looks_like_clause(text[:200], lang)      # only the start matters
+
+
+@lru_cache(maxsize=4096)    # several rules ask about the same right-hand side
+def _looks_like_clause(text: str, lang: str) -> bool:
     rules = rules_for(lang)
-    tokens = _tokens(text[:160])[:10]      # only the start matters
+    tokens = _tokens(text)[:14]
+    while tokens and lang == "en" and (tokens[0].endswith("ly") or tokens[0] in ("then", "instead", "also")):
+        tokens = tokens[1:]                 # "subsequently has opted": look past the adverb
+        if tokens and tokens[0] == ",":
+            tokens = tokens[1:]
     words = [t for t in tokens if _WORDLIKE.match(t)]
     if len(words) < 2:
         return False
     first = words[0]
-    if first in rules.pronouns:
-        return first not in ("this", "these", "esto", "este", "esta", "estos", "estas") or (
-            words[1] in rules.finite_verbs
-        )
+    if first in rules.pronouns and not (first in rules.determiners and words[1] not in rules.finite_verbs):
+        return first not in ("esto", "este", "esta", "estos", "estas") or words[1] in rules.finite_verbs
     if lang == "es" and first in rules.finite_verbs:
         return True                                   # Spanish drops the subject
-    if first in rules.function_words and first not in rules.determiners:
+    if first in rules.function_words and first not in rules.determiners and first not in _NO_DETERMINER:
         return False
+    if first[:1].isdigit() and tokens[0] in ("#", first):
+        first = "a"         # "#10 trocar was placed", "2 stitches were placed": a number opens the noun phrase
     if lang == "en" and (_is_participle(first, rules) or first.endswith("ing")):
         return False
-    for i, token in enumerate(tokens[1:9], start=1):
+    for i, token in enumerate(tokens[1:12], start=1):
+        if token == "#":
+            continue        # "a #10 blade"
         if not _WORDLIKE.match(token) or token in _CLAUSE_STOPS:
             return False    # a comma, "that", "and"... before any verb: not a plain subject
         if token in rules.finite_verbs:
+            if tokens[i - 1] == "to":
+                continue    # "continues to have reflux": an infinitive, no subject of its own
             return True
         if lang == "en" and _is_participle(token, rules) and tokens[i - 1] not in rules.function_words:
+            if tokens[i - 1][:1].isdigit():
+                continue    # "a #10 bladed trocar was placed": after a number it describes
             # "the patient tolerated ..." - a past-tense verb right after a noun phrase
             # (after "the"/"a" it is an adjective: "the provided dilator was used")
             return first in rules.determiners
     return False
 
 
+# "no" opens a noun phrase: "... and no bleeding was seen" is a clause of its own.
+_NO_DETERMINER = frozenset(("no",))
+
+
 def _has_verb(text: str, lang: str) -> bool:
     rules = rules_for(lang)
-    return any(w in rules.finite_verbs or (lang == "en" and _is_participle(w, rules))
-               for w in _tokens(text))
+    tokens = _tokens(text)
+    return any(_is_verb(tokens, i, rules, lang) for i in range(len(tokens)))
+
+
+def _is_verb(tokens: list[str], i: int, rules: LanguageRules, lang: str) -> bool:
+    """A finite verb, or a participle not used as an adjective ("an informed consent")."""
+    word = tokens[i]
+    if word in rules.finite_verbs:
+        return True
+    return lang == "en" and _is_participle(word, rules) and not (i and tokens[i - 1] in rules.determiners)
 
 
 def _finish(piece: str) -> str:
@@ -168,28 +208,44 @@ def _capitalize(piece: str) -> str:
     return piece
 
 
+_BRACKET = re.compile(r"[()\[\]]")
+
+
 @lru_cache(maxsize=2048)
 def _sentence_facts(sentence: str, lang: str) -> tuple[bytes, int, int]:
     """Facts every split rule asks about, computed once per sentence.
 
-    (inside-parentheses flag per character, offset where the first negation
-    starts, offset where the first verb ends) - so testing a split point is O(1).
+    (flag per character: inside parentheses or inside a plain phrase of ours such
+    as "left and right"; offset where the first negation starts; offset where the
+    first verb ends) - so testing a split point is O(1).
     """
     inside = bytearray(len(sentence))
-    depth = 0
-    for i, ch in enumerate(sentence):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]" and depth:
-            depth -= 1
-        inside[i] = depth > 0
+    joined = load_glossary(lang).joined_plain_re
+    if joined is not None:
+        for m in joined.finditer(sentence):          # "left and right": never split inside
+            inside[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    if "(" in sentence or "[" in sentence:
+        depth = 0
+        opened = 0
+        for m in _BRACKET.finditer(sentence):
+            if m.group() in "([":
+                if not depth:
+                    opened = m.start()
+                depth += 1
+            elif depth:
+                depth -= 1
+                if not depth:
+                    inside[opened:m.start()] = b"\x01" * (m.start() - opened)
+        if depth:
+            inside[opened:] = b"\x01" * (len(sentence) - opened)
     negation = negation_pattern(lang).search(sentence)
     first_negation = negation.start() if negation else len(sentence) + 1
     rules = rules_for(lang)
     first_verb = len(sentence) + 1
-    for m in _TOKEN.finditer(sentence):
-        word = m.group().lower()
-        if word in rules.finite_verbs or (lang == "en" and _is_participle(word, rules)):
+    matches = list(_TOKEN.finditer(sentence))
+    tokens = [m.group().lower() for m in matches]
+    for i, m in enumerate(matches):
+        if _is_verb(tokens, i, rules, lang):
             first_verb = m.end()
             break
     return bytes(inside), first_negation, first_verb
@@ -215,12 +271,58 @@ def _main_clause_before(sentence: str, index: int, lang: str) -> bool:
     return not first or first.group().lower() not in rules_for(lang).subordinators
 
 
+# "X; however, Y": the clause after the semicolon may open with a linking word.
+_LINK_WORD = re.compile(r"(?:however|therefore|thus|otherwise|instead|furthermore|moreover|nevertheless"
+                        r"|consequently|meanwhile|additionally|also|then|sin embargo|además|por lo tanto)"
+                        r",?\s+", re.IGNORECASE)
+
+
+_SIDE_WORDS = frozenset("""proximal distal medial lateral left right upper lower anterior posterior
+superior inferior internal external deep superficial inner outer front back""".split())
+_PLURAL_VERBS_EN = frozenset("were are have appear show".split())
+
+
+def _bare_and_clause(left: str, right: str, lang: str) -> bool:
+    """Does a bare " and " (no comma) join two clauses, not two subjects of one verb?
+
+    "... was brought to the OR and anesthesia was applied" - yes.
+    "the glans and mucosa were lysed", "proximal and distal snares were tightened",
+    "electrocautery and blunt dissection and scissor dissection was used" - no.
+    A clause that opens with "the", "he", "no", a number ... is taken as it is.
+    """
+    rules = rules_for(lang)
+    tokens = _tokens(right[:120])
+    opener = tokens[0] if tokens else ""
+    if opener in rules.pronouns or opener in rules.determiners or opener in _NO_DETERMINER \
+            or opener[:1].isdigit() or opener == "#":
+        return True
+    if lang != "en":
+        return False
+    tail = re.split(r"[,;:]", left)[-1]
+    if re.search(r"\s(?:and|or)\s", tail):
+        return False        # a third "and": a list of subjects
+    if (_tokens(tail) or [""])[-1] in _SIDE_WORDS:
+        return False        # "proximal and distal snares"
+    for i, token in enumerate(tokens):
+        if token in rules.finite_verbs:
+            if token in _PLURAL_VERBS_EN:
+                return i > 0 and tokens[i - 1].endswith("s")     # "cultures were positive"
+            return True
+    return False
+
+
+_TRAILING_LINK = re.compile(r",\s+(however|therefore|thus|sin embargo)\Z", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"\b(?:if|when|whenever|unless|once|si|cuando)\b", re.IGNORECASE)
+
+
 def _split_semicolons(sentence: str, lang: str) -> Iterator[list[str]]:
     for m in re.finditer(r";\s+", sentence):
         left, right = sentence[: m.start()], sentence[m.end():]
         if not _safe_point(sentence, m.start(), lang):
             continue
-        if _negated_before(sentence, m.start(), lang) and not looks_like_clause(right, lang):
+        link = _LINK_WORD.match(right)
+        clause = right[link.end():] if link else right
+        if _negated_before(sentence, m.start(), lang) and not looks_like_clause(clause, lang):
             continue    # "No fever; chills or sweats" - the list may still be negated
         yield [_finish(left), _capitalize(right)]
 
@@ -232,34 +334,44 @@ def _split_clauses(sentence: str, lang: str) -> Iterator[list[str]]:
         left, right = sentence[: m.start()], sentence[m.end():]
         if not comma and joiner not in (rules.and_word, "and then", "but", "pero"):
             continue
-        if not looks_like_clause(right, lang):
+        if not (_main_clause_before(sentence, m.start(), lang) and _safe_point(sentence, m.start() + 1, lang)):
             continue
-        if not (_safe_point(sentence, m.start() + 1, lang) and _main_clause_before(sentence, m.start(), lang)):
-            continue
-        if not comma and _negated_before(sentence, m.start(), lang) and (_tokens(right[:40]) or [""])[0] not in (
-                rules.pronouns | rules.determiners):
-            continue    # "denies fever and chills were ..." - keep a bare "and" together
+        if not looks_like_clause(right, lang) or re.match(r"(?:that|as|if|whether)\b", right, re.IGNORECASE):
+            continue    # "..., so that the fluid drains" is a purpose, not a new sentence
         lead = rules.clause_joiners[joiner]
+        if comma and not _has_verb(re.split(r"[,;:]", left)[-1], lang):
+            continue    # "consent, site, and patient were checked": the last of a list of subjects
+        if not comma and joiner == rules.and_word and not _bare_and_clause(left, right, lang):
+            continue    # "the glans and mucosa were ...": a bare "and" may join two subjects
+        if lead in ("Then", "So", "Luego") and _SUBORDINATE.search(left):
+            continue    # "if we could remove it, then ...": the condition and its result stay together
         right = f"{lead} {right}" if lead else right
         yield [_finish(left), _capitalize(right)]
 
 
 _PERSON_WHO_EN = re.compile(
-    r"\b(?P<noun>male|man|gentleman|boy|female|woman|lady|girl)(?:,)?\s+who\s+(?P<verb>[\w-]+)",
+    r"\b(?P<noun>male|man|gentleman|boy|female|woman|lady|girl)"
+    r"(?P<with>\s+with\s+[^,;()]{1,80}?)?(?:,)?\s+who\s+(?P<verb>[\w-]+)",
     re.IGNORECASE)
+# "a woman with a sister who has ...": "who" may be the other person; leave it.
+_OTHER_PEOPLE = re.compile(
+    r"\b(?:mother|father|sister|brother|wife|husband|son|daughter|friend|child|children|family|parents?"
+    r"|doctor|physician|surgeon|nurse|people|patients?|partner|grand\w+|aunt|uncle|cousin)\b", re.IGNORECASE)
 _SHE_NOUNS = frozenset("female woman lady girl".split())
 
 
 def _split_person_who(sentence: str, lang: str) -> Iterator[list[str]]:
     """'This is a 50-year-old male who has tried ...' -> '... male. He has tried ...'"""
-    if lang != "en":
+    if lang != "en" or "who" not in sentence:
         return
     rules = rules_for(lang)
     for m in _PERSON_WHO_EN.finditer(sentence):
         verb = m.group("verb").lower()
         if verb in rules.function_words and verb not in rules.finite_verbs:
             continue    # "who we saw" - the person is the object, not the subject
-        left, right = sentence[: m.end("noun")], sentence[m.start("verb"):]
+        if m.group("with") and _OTHER_PEOPLE.search(m.group("with")):
+            continue
+        left, right = sentence[: m.end("with") if m.group("with") else m.end("noun")], sentence[m.start("verb"):]
         if _negated_before(sentence, m.start(), lang) or not _main_clause_before(sentence, m.start(), lang):
             continue
         pronoun = "She" if m.group("noun").lower() in _SHE_NOUNS else "He"
@@ -270,8 +382,21 @@ def _split_comma_clauses(sentence: str, lang: str) -> Iterator[list[str]]:
     """'The lungs are clear, the heart is regular.' -> two sentences."""
     for m in re.finditer(r",\s+", sentence):
         left, right = sentence[: m.start()], sentence[m.end():]
-        if not looks_like_clause(right, lang) or word_count(left) < 4:
+        if word_count(left) < 4 or not _main_clause_before(sentence, m.start(), lang):
             continue
+        if not looks_like_clause(right, lang):
+            continue
+        if word_count(re.split(r"[;:]", left)[-1]) < 3:
+            continue    # "X; however, there was Y": "however" opens the clause after the comma
+        link = _TRAILING_LINK.search(left)
+        if link:        # "X, however, the scope passed" -> "X. However, the scope passed."
+            left, right = left[: link.start()], f"{link.group(1)}, {right}"
+        tail = re.split(r"[,;:]", left)[-1]
+        if not _has_verb(tail, lang) or _SUBORDINATE.search(tail):
+            continue    # "where consent, site, patient were checked" (a list), "if we could, then ..."
+        after_and = re.split(r"\s(?:and|but|or|y|o|pero)\s", tail)[-1]
+        if after_and != tail and word_count(after_and) <= 4 and not _has_verb(after_and, lang):
+            continue    # "he has met his doctor and after discussion, he ...": the phrase leads in
         if _safe_point(sentence, m.start(), lang) and _main_clause_before(sentence, m.start(), lang):
             yield [_finish(left), _capitalize(right)]
 
@@ -312,7 +437,10 @@ def _split_relatives(sentence: str, lang: str) -> Iterator[list[str]]:
             continue    # "no mass, which ..." - what does "which" point to? leave it
         if not _safe_point(sentence, m.start(), lang):
             continue
-        first = (_tokens(right[:40]) or [""])[0]
+        words = _tokens(right[:60]) or [""]
+        first = words[0]
+        if lang == "en" and len(words) > 1 and (first.endswith("ly") or first in ("then", "also")):
+            first = words[1]        # ", which then was closed"
         if relative in rules.relatives:
             # ", which was removed" -> ". This was removed"; needs a verb right after.
             if not (first in rules.finite_verbs or (lang == "en" and _is_participle(first, rules))):
@@ -333,6 +461,9 @@ _VERB_AHEAD = r"(?=(?:then\s+)?(?P<verb>[\w-]+))"
 _SUBJECTS_EN = (
     re.compile(r"^(?P<subject>he|she|they|we|i)\s+(?P<aux>%s\s+)?%s" % (_AUX_EN, _VERB_AHEAD),
                re.IGNORECASE),
+    # a person, active or passive: "The patient tolerated the procedure well and was taken ..."
+    re.compile(r"^(?P<subject>(?:the|this|our)\s+(?:patient|child|baby|infant|man|woman|boy|girl|gentleman|lady))"
+               r"\s+(?P<aux>%s\s+)?%s" % (_AUX_EN, _VERB_AHEAD), re.IGNORECASE),
     re.compile(r"^(?P<subject>(?:(?:the|this|his|her|their|our|a|an|it)\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,5}?)"
                r"\s+(?P<aux>%s\s+)%s" % (_AUX_EN, _VERB_AHEAD), re.IGNORECASE),
 )
@@ -341,6 +472,13 @@ _NEXT_ACTION_EN = re.compile(
     r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:then\s+)?(?P<aux>%s\s+)?(?:then\s+|\w+ly\s+)?(?P<verb>[\w-]+)"
     r"(?P<after>\W*\s*[\w'-]*))"
     % _AUX_EN, re.IGNORECASE)
+# Words that follow a verb but never start a noun phrase ("placed supine on the table").
+_NOT_NOUNS = frozenset("""supine prone upright together open closed free intact again back away
+out off up down apart aside flat lying""".split())
+_OBJECT_OPENERS = frozenset("the a an this that these those his her their its our my your".split())
+_ACTION_HINT = re.compile(r"(?:,|\band)\s")    # a second action needs a comma or an "and"
+_LEAD_EN = re.compile(r"(?:then|next|finally|subsequently|afterwards?|after (?:this|that)|at this point)"
+                      r"\s*,?\s+", re.IGNORECASE)
 _PEOPLE = frozenset("""patient patients he she they we i man woman boy girl child baby infant
 gentleman lady male female""".split())
 
@@ -353,9 +491,12 @@ def _split_shared_subject(sentence: str, lang: str) -> Iterator[list[str]]:
     start with a past participle count, and not one used as an adjective
     ("a padded and secured position").
     """
-    if lang != "en":
+    if lang != "en" or not _ACTION_HINT.search(sentence):
         return
     rules = rules_for(lang)
+    lead = _LEAD_EN.match(sentence)          # "Then the patient was ...": the subject follows
+    lead_text = sentence[: lead.end()] if lead else ""
+    sentence = sentence[len(lead_text):]
     m = next((m for m in (p.match(sentence) for p in _SUBJECTS_EN) if m), None)
     if not m:
         return
@@ -366,8 +507,11 @@ def _split_shared_subject(sentence: str, lang: str) -> Iterator[list[str]]:
         return      # "Then the patient was ...", "The patient in room 3 ..." - not a plain subject
     if aux and not _is_participle(verb, rules):
         return
-    if not aux and (verb in rules.function_words or subject_words[0] not in rules.pronouns):
-        return      # active voice only after a pronoun: "We closed ..., stapled ..."
+    person = subject_words[0] in rules.pronouns or bool(_PEOPLE & set(subject_words))
+    if not aux and not (person and (verb in ("had", "has") or verb not in rules.function_words)):
+        return      # active voice only for a person: "We closed ..., stapled ...", "The patient had ..."
+    if not aux and not (verb in ("had", "has") or verb in rules.finite_verbs or _is_participle(verb, rules)):
+        return      # "The patient well ...": the word after the subject must be a verb
     head_noun = subject_words[: subject_words.index("of")] if "of" in subject_words else subject_words
     if len(subject_words) > 3 and not _PEOPLE & set(head_noun):
         plural = aux.split()[0].lower() in ("were", "are", "have") if aux else False
@@ -383,7 +527,11 @@ def _split_shared_subject(sentence: str, lang: str) -> Iterator[list[str]]:
             continue
         if len(left) < 2 or left[-1].endswith("ed"):
             continue    # "in a padded and secured position": adjectives, not actions
-        if after and re.match(r"[a-z]", after) and not (after in rules.function_words or after.endswith("ly")):
+        if aux and after in _OBJECT_OPENERS:
+            return      # "was carried out ... and identified the vessels": an active verb with an
+            #             object after a passive one - not one subject's list of actions
+        if after and re.match(r"[a-z]", after) and not (
+                after in rules.function_words or after.endswith("ly") or after in _NOT_NOUNS):
             if aux:     # passive: "and secured position" is not "and secured with tape"
                 continue
         cuts.append((c.start(), bool(c.group("aux"))))
@@ -393,15 +541,20 @@ def _split_shared_subject(sentence: str, lang: str) -> Iterator[list[str]]:
     bounds = [c[0] for c in cuts[1:]] + [len(body)]
     for (start, own_aux), end in zip(cuts, bounds):
         part = re.sub(r"^(?:,\s*)?(?:and\s+)?", "", body[start:end].strip())
-        if conjuncts and word_count(part) < 2:
+        if conjuncts and word_count(part) < 2 and not (
+                end == len(body) and _is_participle(_tokens(part)[0] if _tokens(part) else "", rules)):
             conjuncts[-1][0] += body[start:end]       # "padded, and secured" stays together
         else:
             conjuncts.append([part, own_aux])
     if len(conjuncts) < 2 or word_count(conjuncts[0][0]) < 2:
         return
+    for part, own_aux in conjuncts[1:]:
+        words = _tokens(part)[2 if own_aux else 0:]
+        if any(w in rules.finite_verbs and (k == 0 or words[k - 1] != "to") for k, w in enumerate(words)):
+            return      # "... and cut in the midline was outlined": a clause with its own subject
     if _has_negation(sentence[: m.end()] + conjuncts[0][0], lang):
         return      # "was not intubated, placed supine": does the "not" reach further? leave it
-    pieces = [_capitalize(sentence[: m.end()] + conjuncts[0][0])]
+    pieces = [_capitalize(lead_text + sentence[: m.end()] + conjuncts[0][0])]
     for part, own_aux in conjuncts[1:]:
         pieces.append(f"{repeat} {part}" if own_aux else f"{repeat} {aux}{part}")
     yield [_finish(p) for p in pieces[:-1]] + [pieces[-1]]
@@ -420,9 +573,9 @@ def _split_long_list(sentence: str, lang: str) -> Iterator[list[str]]:
         return
     conj = last.group(1)
     front, final_item = body[: last.start()], body[last.end():]
-    parts = [p for p in re.split(r",\s+", front)]
-    if any(not _safe_point(body, m.start(), lang) for m in re.finditer(r",\s+", front)):
-        return
+    parts = re.split(r",\s+", front)
+    if len(parts) < 3:
+        return          # fewer than four items
     head_match = None
     for head_match in _patterns(lang)["list_head"].finditer(parts[0]):
         pass
@@ -432,7 +585,11 @@ def _split_long_list(sentence: str, lang: str) -> Iterator[list[str]]:
     items = [parts[0][head_match.end():].strip()] + [p.strip() for p in parts[1:]] + [final_item.strip()]
     if len(items) < 4 or word_count(head) > MAX_HEAD_WORDS or not items[0]:
         return
+    if not _safe_point(body, last.start() + 1, lang) or any(
+            not _safe_point(body, m.start(), lang) for m in re.finditer(r",\s+", front)):
+        return
     negated = _has_negation(head, lang)
+    verb_head = head_match.group().lower() in _VERB_HEADS
     for item in items:
         words = _tokens(item)
         if not item or word_count(item) > MAX_LIST_ITEM_WORDS or (lang == "es" and _has_verb(item, lang)):
@@ -441,6 +598,9 @@ def _split_long_list(sentence: str, lang: str) -> Iterator[list[str]]:
             return      # an item with a verb is a clause, not a list entry
         if negated and words[0] in (rules.pronouns | rules.determiners):
             return      # "No bleeding, swelling, and the patient went home": not one list
+        if verb_head and (_is_participle(words[0], rules) or words[0] in rules.function_words
+                          or (words[0].endswith("ing") and len(words) > 1)):
+            return      # "He has A, used to B": "He has used to B" would change the meaning
     chunk_count = math.ceil(len(items) / LIST_CHUNK)
     size, extra = divmod(len(items), chunk_count)
     chunks, i = [], 0
@@ -462,8 +622,47 @@ def _split_long_list(sentence: str, lang: str) -> Iterator[list[str]]:
     yield pieces
 
 
+_TIME_CLAUSE_EN = re.compile(r"(?:after|once|as soon as)\s+", re.IGNORECASE)
+
+
+def _split_time_clause(sentence: str, lang: str) -> Iterator[list[str]]:
+    """'After the sac was opened, the testis was delivered.' -> 'The sac was opened. Then the testis ...'
+
+    Only "after", "once" and "as soon as" (they only order two events), only when
+    both parts are clauses with their own verb, and never "when", "if", "while"...
+    (a condition or an overlap in time cannot be told as two steps).
+    """
+    if lang != "en":
+        return
+    lead = _TIME_CLAUSE_EN.match(sentence)
+    if not lead:
+        return
+    comma = sentence.find(", ", lead.end())
+    if comma < 0 or not _safe_point(sentence, comma, lang):
+        return
+    first, rest = sentence[lead.end():comma], sentence[comma + 2:]
+    if "," in first or ";" in first or word_count(first) < 3:
+        return
+    rules = rules_for(lang)
+    if not any(t in rules.finite_verbs for t in _tokens(first)):
+        return      # "After removing the sac, ..." has no subject of its own
+    if not looks_like_clause(rest, lang):
+        return
+    if "then" in _tokens(rest)[:3]:
+        second = _capitalize(rest)                  # "we then removed ..." says it already
+    else:
+        word = rest.split(" ", 1)[0]
+        if word.lower() in rules.function_words and word != "I":
+            rest = word.lower() + rest[len(word):]  # "the patient", "he", "we": not a name
+        second = "Then " + rest
+    yield [_finish(_capitalize(first)), second]
+
+
+_VERB_HEADS = frozenset("has had have takes took uses reports reported showed shows presenta tiene toma".split()
+                        + ["comes in with", "came in with", "diagnosed with", "allergic to", "is on", "was on"])
+
 RULES: tuple[Rule, ...] = (
-    _split_semicolons, _split_clauses, _split_comma_clauses, _split_relatives, _split_person_who,
+    _split_time_clause, _split_semicolons, _split_clauses, _split_comma_clauses, _split_relatives, _split_person_who,
     _split_shared_subject, _split_long_list,
 )
 
