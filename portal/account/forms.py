@@ -4,15 +4,14 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.fields import SelectChoice
 
-from portal.config import INTERFACE_LANGUAGES
+from portal.forms import language_choices
 from portal.models import ReadingLevel
 
 
 class SettingsForm(FlaskForm):
     language = SelectField(
         _l("Language for the portal"),
-        # Each language named in itself and marked with lang= so screen readers say it right.
-        choices=[SelectChoice(code, name, render_kw={"lang": code}) for code, name in INTERFACE_LANGUAGES.items()],
+        choices=language_choices(),
     )
     reading_level = RadioField(
         _l("How should notes and messages open?"),

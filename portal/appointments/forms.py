@@ -2,30 +2,42 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateTimeLocalField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField,
+    DateTimeLocalField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
-from portal.appointments.service import DAYS, KINDS, REASON_MAX, TIMES, clinic_time_to_utc, day_name
+from portal.appointments.service import (
+    DAYS,
+    KINDS,
+    REASON_MAX,
+    TIMES,
+    clinic_time_to_utc,
+    day_name,
+)
+from portal.forms import CheckboxesField, choices
 from portal.models.base import utcnow
 
 _TOO_LONG = _l("Please write %(max)d characters or fewer.", max=REASON_MAX)
 
 
-class CheckboxesField(SelectMultipleField):
-    """A fixed list of checkboxes (rendered with the `radios` macro: a fieldset and a legend)."""
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class VisitRequestForm(FlaskForm):
-    kind = RadioField(_l("What kind of visit?"), choices=list(KINDS.items()), default="either",
+    kind = RadioField(_l("What kind of visit?"), choices=choices(KINDS), default="either",
                       invalid_choice_message=_l("Choose a kind of visit."))
     days = CheckboxesField(_l("Which days work for you?"),
                            invalid_choice_message=_l("Choose days from the list."))
-    times = CheckboxesField(_l("What time of day works for you?"), choices=list(TIMES.items()),
+    times = CheckboxesField(_l("What time of day works for you?"), choices=choices(TIMES),
                             invalid_choice_message=_l("Choose times from the list."))
     reason = TextAreaField(_l("What is the visit for?"), validators=[
         DataRequired(message=_l("Please tell us what the visit is for.")), Length(max=REASON_MAX, message=_TOO_LONG)])
@@ -34,7 +46,7 @@ class VisitRequestForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.days.choices = [(code, day_name(code)) for code in DAYS]  # Babel's names in the reader's language
+        self.days.choices = choices((code, day_name(code)) for code in DAYS)  # Babel's names in the reader's language
 
 
 class AcceptOfferForm(FlaskForm):
@@ -58,7 +70,7 @@ class OfferForm(FlaskForm):
     minutes = SelectField(_l("How long"), coerce=int, default=30,
                           choices=[SelectChoice(n, _l("%(num)d minutes", num=n)) for n in (15, 20, 30, 45, 60)])
     kind = RadioField(_l("Kind of visit"), default="in_person",
-                      choices=[("in_person", KINDS["in_person"]), ("video", KINDS["video"])],
+                      choices=choices([("in_person", KINDS["in_person"]), ("video", KINDS["video"])]),
                       invalid_choice_message=_l("Choose a kind of visit."))
     location = StringField(_l("Where: the address, or the video link for a video visit"), validators=[
         DataRequired(message=_l("Write where the visit is, or the video link.")), Length(max=300)])

@@ -5,7 +5,7 @@ from wtforms import StringField
 from wtforms.fields import DateField
 from wtforms.validators import Length, Optional, ValidationError
 
-from portal.proxy.forms import without_control_characters
+from portal.forms import without_control_characters
 
 
 class AuditSearchForm(FlaskForm):

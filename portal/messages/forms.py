@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal.forms import choices, without_control_characters
 from portal.messages.service import MAX_BODY, MAX_SUBJECT, new_key
 from portal.models.messages import TOPICS
-from portal.proxy.forms import without_control_characters
 
 # Control characters other than tab and line breaks: nobody types them, and PostgreSQL refuses NUL.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -43,7 +43,7 @@ def idempotency_key() -> HiddenField:
 
 
 class NewMessageForm(FlaskForm):
-    topic = RadioField(_l("What is it about?"), choices=list(TOPIC_LABELS.items()),
+    topic = RadioField(_l("What is it about?"), choices=choices(TOPIC_LABELS),
                        validators=[DataRequired(_l("Choose what your message is about."))])
     subject = StringField(_l("Subject"), filters=[without_control_characters], validators=[
         DataRequired(_l("Write a subject.")),

@@ -1,14 +1,24 @@
 """Forms: giving a helper access, enrolling an account, activating it."""
-import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField, StringField
-from wtforms.fields import DateField, SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import PasswordField, RadioField, SelectField, StringField
+from wtforms.fields import DateField
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
-from portal.config import INTERFACE_LANGUAGES
+from portal.forms import (
+    CheckboxesField,
+    choices,
+    language_choices,
+    without_control_characters,
+)
 from portal.models import Scope
 from portal.proxy.service import clinic_today, latest_grant_day
 
@@ -24,26 +34,6 @@ SCOPE_LABELS = {
 }
 UNTIL_A_DATE = "date"
 _USERNAME = r"^[A-Za-z0-9][A-Za-z0-9._@+-]*$"
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def without_control_characters(value: str | None) -> str | None:
-    """One-line fields: nobody types a control character on purpose (and PostgreSQL refuses NUL),
-    so they are dropped rather than turned into an error about something the person cannot see."""
-    return _CONTROL_CHARACTERS.sub("", value) if value else value
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (rendered by the `radios` macro, which lists the options)."""
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _language_choices():
-    # Each language named in itself and marked with lang= so screen readers say it right.
-    return [SelectChoice(code, name, render_kw={"lang": code}) for code, name in INTERFACE_LANGUAGES.items()]
-
-
 class GrantForm(FlaskForm):
     helper = StringField(
         _l("Their email, username or helper code"),
@@ -53,14 +43,14 @@ class GrantForm(FlaskForm):
     )
     scopes = CheckboxesField(
         _l("What can they see and help with?"),
-        choices=[(scope.value, label) for scope, label in SCOPE_LABELS.items()],
+        choices=choices((scope.value, label) for scope, label in SCOPE_LABELS.items()),
         validators=[DataRequired(_l("Choose at least one thing they can help with."))],
     )
     expiry = RadioField(
         _l("For how long?"),
         # Values are days; the service adds them to today.
-        choices=[("30", _l("%(num)d days", num=30)), ("90", _l("%(num)d days", num=90)), ("365", _l("1 year")),
-                 (UNTIL_A_DATE, _l("Until a day I choose"))],
+        choices=choices([("30", _l("%(num)d days", num=30)), ("90", _l("%(num)d days", num=90)),
+                         ("365", _l("1 year")), (UNTIL_A_DATE, _l("Until a day I choose"))]),
         default="90",
         validators=[DataRequired(_l("Choose for how long."))],
     )
@@ -94,7 +84,7 @@ class EnrolPatientForm(FlaskForm):
         filters=[without_control_characters],
         render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
-    language = SelectField(_l("Language for the portal"), choices=_language_choices())
+    language = SelectField(_l("Language for the portal"), choices=language_choices())
 
 
 class EnrolHelperForm(EnrolPatientForm):

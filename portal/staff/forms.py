@@ -6,9 +6,13 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from portal.messages.forms import idempotency_key, message_body, without_invisible_characters
+from portal.forms import without_control_characters
+from portal.messages.forms import (
+    idempotency_key,
+    message_body,
+    without_invisible_characters,
+)
 from portal.models.base import utcnow
-from portal.proxy.forms import without_control_characters
 from portal.results.service import local_day
 
 MAX_NOTE = 20000
