@@ -80,15 +80,21 @@ def own_record() -> int:
     abort(403)
 
 
-def staff_required(view):
-    """Clinic pages: staff and administrators only."""
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.role not in CLINIC_ROLES:
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+def roles_required(roles: frozenset[Role]):
+    """A view for signed-in users with one of these roles; anyone else gets 403."""
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
+
+
+staff_required = roles_required(CLINIC_ROLES)  # clinic pages: staff and administrators
+admin_required = roles_required(frozenset({Role.ADMIN}))
 
 
 def _acting_grants() -> list[ProxyGrant]:

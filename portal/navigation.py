@@ -8,12 +8,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.access import acting_scopes
+from portal.access import CLINIC_ROLES, acting_scopes
 from portal.models import Role, Scope
 
 EVERYONE = frozenset(Role)
 PATIENT_SIDE = frozenset({Role.PATIENT, Role.CHW})
-CLINIC = frozenset({Role.STAFF, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ NAVIGATION = (
     NavItem("messages.index", _l("Messages"), PATIENT_SIDE, Scope.MESSAGES),
     NavItem("medications.index", _l("Medicines"), PATIENT_SIDE, Scope.MEDICATIONS),
     NavItem("appointments.index", _l("Visits"), PATIENT_SIDE, Scope.APPOINTMENTS),
-    NavItem("staff.inbox", _l("Inbox"), CLINIC),
+    NavItem("staff.inbox", _l("Inbox"), CLINIC_ROLES),
     NavItem("admin.languages", _l("Languages"), frozenset({Role.ADMIN})),
     NavItem("audit.search", _l("Audit log"), frozenset({Role.ADMIN})),
     NavItem("account.settings", _l("Settings"), EVERYONE),

@@ -1,25 +1,21 @@
 """The administrator's pages."""
-from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 
+from portal.access import admin_required
 from portal.admin.service import language_status
 from portal.language.service import retry_translation
-from portal.models import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.role is not Role.ADMIN:
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
 
 
 @bp.route("/languages")

@@ -3,7 +3,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -26,7 +25,7 @@ from portal.appointments.service import (
     clinic_time_to_utc,
     day_name,
 )
-from portal.forms import CheckboxesField, choices
+from portal.forms import CheckboxesField, choices, idempotency_key_field
 from portal.models.base import utcnow
 
 _TOO_LONG = _l("Please write %(max)d characters or fewer.", max=REASON_MAX)
@@ -42,7 +41,7 @@ class VisitRequestForm(FlaskForm):
     reason = TextAreaField(_l("What is the visit for?"), validators=[
         DataRequired(message=_l("Please tell us what the visit is for.")), Length(max=REASON_MAX, message=_TOO_LONG)])
     # A random token made when the form is shown: a resend of the same form books nothing twice.
-    idempotency_key = HiddenField()
+    idempotency_key = idempotency_key_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,4 @@
 """Visits: see, request, cancel, accept an offered slot, add to a calendar; staff offer slots."""
-import secrets
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from portal.appointments.service import (
     request_for_staff, submit_request, video_link_opens_at, video_link_state, visits_page,
 )
 from portal.language.pipeline import detect_language
+from portal.forms import usable_idempotency_key
 from portal.models import Scope
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
@@ -72,21 +72,14 @@ def calendar(appointment_id: int):
 def new_request():
     patient_id = patient_in_view(Scope.APPOINTMENTS)
     form = VisitRequestForm()
-    if request.method == "GET":
-        form.idempotency_key.data = secrets.token_hex(16)
     if form.validate_on_submit():
         visit_request, created = submit_request(
             patient_id, current_user.id, form.reason.data, kind=form.kind.data, days=form.days.data,
-            times=form.times.data, idempotency_key=_key(form.idempotency_key.data))
+            times=form.times.data, idempotency_key=usable_idempotency_key(form.idempotency_key.data))
         flash(_("Your request is sent. The clinic will offer you times here.") if created
               else _("We already have this request. The clinic will offer you times here."), "success")
         return redirect(url_for("appointments.request_detail", request_id=visit_request.id))
     return render_template("appointments/new_request.html", form=form)
-
-
-def _key(value: str | None) -> str | None:
-    """Only a token this site could have made counts as an idempotency key."""
-    return value if value and len(value) == 32 and all(c in "0123456789abcdef" for c in value) else None
 
 
 @bp.route("/requests/<int:request_id>", methods=["GET", "POST"])

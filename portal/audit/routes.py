@@ -2,10 +2,10 @@
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from portal.access import own_record
-from portal.admin.routes import admin_required
+from portal.access import admin_required, own_record
 from portal.audit.forms import AuditSearchForm
-from portal.audit.service import Search, install_append_only_guard, search as search_log, who_looked
+from portal.audit.service import Search, install_append_only_guard, who_looked
+from portal.audit.service import search as search_log
 
 bp = Blueprint("audit", __name__)
 # With the blueprint, so every app that can write audit events refuses to change them.

@@ -4,11 +4,11 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from portal.forms import choices, without_control_characters
-from portal.messages.service import MAX_BODY, MAX_SUBJECT, new_key
+from portal.forms import choices, idempotency_key_field, without_control_characters
+from portal.messages.service import MAX_BODY, MAX_SUBJECT
 from portal.models.messages import TOPICS
 
 # Control characters other than tab and line breaks: nobody types them, and PostgreSQL refuses NUL.
@@ -38,10 +38,6 @@ def message_body(label: str) -> TextAreaField:
     ], render_kw={"rows": 6, "maxlength": False})
 
 
-def idempotency_key() -> HiddenField:
-    return HiddenField(default=new_key)
-
-
 class NewMessageForm(FlaskForm):
     topic = RadioField(_l("What is it about?"), choices=choices(TOPIC_LABELS),
                        validators=[DataRequired(_l("Choose what your message is about."))])
@@ -50,9 +46,9 @@ class NewMessageForm(FlaskForm):
         Length(max=MAX_SUBJECT, message=_l("Please make the subject %(max)d characters or fewer.")),
     ])
     body = message_body(_l("Your message"))
-    idempotency_key = idempotency_key()
+    idempotency_key = idempotency_key_field()
 
 
 class ReplyForm(FlaskForm):
     body = message_body(_l("Your reply"))
-    idempotency_key = idempotency_key()
+    idempotency_key = idempotency_key_field()

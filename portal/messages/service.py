@@ -9,8 +9,6 @@ message already stored instead of adding another.
 """
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.access import CLINIC_ROLES
 from portal.extensions import db
+from portal.forms import new_idempotency_key, usable_idempotency_key
 from portal.language.locale import content_language
 from portal.language.pipeline import detect_language
 from portal.language.service import FAILED, ReaderView, reader_view, request_translation
@@ -33,17 +32,9 @@ MAX_BODY = 5000
 CARE_TEAM = CLINIC_ROLES
 STAFF_LANGUAGE = "en"
 OPEN, CLOSED = "open", "closed"  # closed: the care team marked it as needing no reply
-_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
-def new_key() -> str:
-    """The idempotency key a compose form carries (fits Message.idempotency_key)."""
-    return secrets.token_urlsafe(24)
-
-
 def _usable_key(key: str | None) -> str:
     """The form's key, or a fresh one when it is missing or malformed (the message is then still sent)."""
-    return key if key and _KEY.fullmatch(key) else new_key()
+    return usable_idempotency_key(key) or new_idempotency_key()
 
 
 
@@ -227,7 +218,7 @@ def _prepare(patient: Patient, key: str | None) -> tuple[str, Message | None]:
     key = _usable_key(key)
     existing = _already_sent(patient.id, key)
     if existing is None and _key_taken(key):
-        key = new_key()
+        key = new_idempotency_key()
     return key, existing
 
 

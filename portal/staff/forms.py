@@ -6,9 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from portal.forms import without_control_characters
+from portal.forms import idempotency_key_field, without_control_characters
 from portal.messages.forms import (
-    idempotency_key,
     message_body,
     without_invisible_characters,
 )
@@ -22,7 +21,7 @@ LARGEST_VALUE = Decimal("1e10")
 
 class StaffReplyForm(FlaskForm):
     body = message_body(_l("Your reply, in English"))
-    idempotency_key = idempotency_key()
+    idempotency_key = idempotency_key_field()
 
 
 class NoteForm(FlaskForm):
