@@ -1,7 +1,8 @@
 """Throughput of real pages under gunicorn, against a bare Flask "hello" page, measured in one run.
 
 Run: .venv/bin/python bench/bench_throughput.py [--requests 1500] [--threads 8]
-Prints requests/second for: hello, the results page, a note as written (English patient), the
+Prints requests/second for: hello, the results page (with its rendered list kept in the fragment
+cache, and rendered each time), the notes list (the lightest signed-in page), a note as written (English patient), the
 same kind of note translated for a Spanish patient (translation ready in the database), and the
 resident memory of each web worker, with a check that no worker loaded torch, stanza or
 CTranslate2. Budgets (design.md): results >= half of hello; workers < 150 MB RSS.
@@ -138,31 +139,41 @@ def main() -> None:
     args = parser.parse_args()
     instance = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
     setup = prepare(instance)
-    hello_port, portal_port = free_port(), free_port()
+    hello_port, portal_port, uncached_port = free_port(), free_port(), free_port()
     hello = start("hello_app:app", hello_port, setup["env"], ROOT / "bench")
     portal = start("app:app", portal_port, setup["env"], ROOT)
+    # The same portal with the fragment cache off: what rendering the results list costs.
+    uncached = start("app:app", uncached_port, {**setup["env"], "FRAGMENT_CACHE_BYTES": "0"}, ROOT)
     try:
+        uncached_cookie = sign_in(uncached_port, setup["en_login"], setup["en_login"].split("@")[0] + "-demo-pass")
         en_cookie = sign_in(portal_port, setup["en_login"], setup["en_login"].split("@")[0] + "-demo-pass")
         es_cookie = sign_in(portal_port, setup["es_login"], setup["es_login"].split("@")[0] + "-demo-pass")
         for path, cookie in (("/results/", en_cookie), (f"/notes/{setup['en_note']}", en_cookie),
                              (f"/notes/{setup['es_note']}", es_cookie)):
             load(portal_port, path, cookie, 50, 2)  # warm up (syllable cache, templates)
+        load(uncached_port, "/results/", uncached_cookie, 50, 2)
         load(hello_port, "/", None, 200, 2)
         figures = {
             "hello": load(hello_port, "/", None, args.requests, args.threads),
             "results": load(portal_port, "/results/", en_cookie, args.requests, args.threads),
+            "results, list rendered each time": load(uncached_port, "/results/", uncached_cookie, args.requests,
+                                                     args.threads),
+            "notes list (lightest signed-in page)": load(portal_port, "/notes/", en_cookie, args.requests, args.threads),
             "note as written (en)": load(portal_port, f"/notes/{setup['en_note']}", en_cookie, args.requests, args.threads),
             "note translated (es, ready)": load(portal_port, f"/notes/{setup['es_note']}", es_cookie, args.requests, args.threads),
         }
         print(f"load average: {os.getloadavg()[0]:.2f}; gunicorn {' '.join(GUNICORN)}; {args.requests} requests, {args.threads} clients")
         for name, rate in figures.items():
-            print(f"{name:<30} {rate:8.0f} req/s")
+            print(f"{name:<38} {rate:8.0f} req/s")
         print(f"results / hello: {figures['results'] / figures['hello']:.2f} (budget >= 0.5)")
+        print(f"results / results rendered each time: {figures['results'] / figures['results, list rendered each time']:.1f}x")
+        print(f"results / notes list: {figures['results'] / figures['notes list (lightest signed-in page)']:.2f}"
+              " (the floor: session, account, layout)")
         print(f"translated note / note as written: {figures['note translated (es, ready)'] / figures['note as written (en)']:.2f}")
         for pid, rss, heavy in worker_memory(portal):
             print(f"web worker {pid}: {rss:.0f} MB RSS (budget < 150); heavy libraries loaded: {heavy or 'none'}")
     finally:
-        for process in (hello, portal):
+        for process in (hello, portal, uncached):
             os.killpg(process.pid, signal.SIGTERM)
 
 

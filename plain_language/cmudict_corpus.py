@@ -91,7 +91,7 @@ def syllable_counts(data_dir: Path | None = None) -> dict[str, int]:
     nothing for the garbage collector to walk through on every full collection
     (with NLTK's lists loaded, one collection took ~170 ms).
     """
-    folder = ensure_cmudict(data_dir)
+    folder = corpus_dir(data_dir)
     counts: dict[str, int] = {}
     with open(folder / _CORPUS_RELATIVE, encoding="utf-8") as corpus:
         for line in corpus:
@@ -107,14 +107,26 @@ def syllable_counts(data_dir: Path | None = None) -> dict[str, int]:
 def ensure_cmudict(data_dir: Path | None = None) -> Path:
     """Build the corpus if needed and put its folder first on ``nltk.data.path``.
 
-    Returns the data folder.  Never touches the network.
+    Returns the data folder.  Never touches the network.  Only textstat needs this;
+    the portal's own counting (syllable_counts) reads the corpus without NLTK.
     """
+    folder = corpus_dir(data_dir)
+    import nltk     # here, not at the top: NLTK costs about 45 MB of memory
+
+    with _lock:
+        folder_str = str(folder)
+        if folder_str in nltk.data.path:
+            nltk.data.path.remove(folder_str)
+        nltk.data.path.insert(0, folder_str)
+    return folder
+
+
+def corpus_dir(data_dir: Path | None = None) -> Path:
+    """The data folder holding the corpus, written there first if it is missing."""
     global _ready_dir
     with _lock:
         if _ready_dir is not None and data_dir is None:
             return _ready_dir
-        import nltk
-
         candidates = [data_dir] if data_dir is not None else [default_data_dir(), _fallback_data_dir()]
         last_error: OSError | None = None
         for folder in candidates:
@@ -126,11 +138,8 @@ def ensure_cmudict(data_dir: Path | None = None) -> Path:
                               stacklevel=2)
                 last_error = error
                 continue
-            folder_str = str(folder)
-            if folder_str in nltk.data.path:
-                nltk.data.path.remove(folder_str)
-            nltk.data.path.insert(0, folder_str)
-            _ready_dir = folder
+            if data_dir is None:
+                _ready_dir = folder
             return folder
         raise RuntimeError(
             f"cannot write the cmudict corpus; set {ENV_VAR} to a writable folder"

@@ -16,8 +16,6 @@ import re
 import threading
 from bisect import bisect_left
 
-import textstat
-
 from .cmudict_corpus import ensure_cmudict
 
 LANGUAGES = ("en", "es")
@@ -63,23 +61,27 @@ def check_lang(lang: str) -> str:
 
 
 def _scored(lang: str, scorer):
-    """Run ``scorer()`` with textstat set to ``lang``, holding the lock."""
+    """Run ``scorer(textstat)`` with textstat set to ``lang``, holding the lock."""
+    # Imported here, not at the top: textstat brings NLTK (about 45 MB), and the portal's web
+    # process scores notes from its own counts (text_counts, sentence_counts) without it.
+    import textstat
+
     if lang == "en":
         ensure_cmudict()  # before textstat can reach for nltk.download()
     with _lock:
         textstat.set_lang(lang)
-        return scorer()
+        return scorer(textstat)
 
 
 def flesch_kincaid_grade(text: str) -> float:
-    return _scored("en", lambda: textstat.flesch_kincaid_grade(text))
+    return _scored("en", lambda ts: ts.flesch_kincaid_grade(text))
 
 
 def readability_scores(text: str, lang: str) -> dict[str, float]:
     """Every raw score we know for ``lang`` plus the counts behind them."""
     lang = check_lang(lang)
 
-    def score() -> dict[str, float]:
+    def score(textstat) -> dict[str, float]:
         scores = {
             "words": textstat.lexicon_count(text),
             "sentences": textstat.sentence_count(text),
@@ -109,10 +111,10 @@ def readability(text: str, lang: str) -> float:
     """
     lang = check_lang(lang)
     if lang == "en":
-        return _scored(lang, lambda: textstat.flesch_kincaid_grade(text))
+        return _scored(lang, lambda ts: ts.flesch_kincaid_grade(text))
     if not text.strip():
         return 0.0
-    return fernandez_huerta_to_grade(_scored(lang, lambda: textstat.fernandez_huerta(text)))
+    return fernandez_huerta_to_grade(_scored(lang, lambda ts: ts.fernandez_huerta(text)))
 
 
 def word_grade(text: str, lang: str) -> float:
@@ -123,7 +125,7 @@ def word_grade(text: str, lang: str) -> float:
     """
     lang = check_lang(lang)
 
-    def score() -> float:
+    def score(textstat) -> float:
         words = textstat.lexicon_count(text)
         return 11.8 * textstat.syllable_count(text) / words if words else 0.0
 

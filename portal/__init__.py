@@ -38,6 +38,7 @@ def _init_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (registers the tables with the metadata)
     from portal.auth.session import init_login
     from portal.extensions import babel, compress, csrf, db, limiter, migrate
+    from portal.fragment_cache import init_fragment_cache
     from portal.language.locale import select_locale, select_timezone
 
     db.init_app(app)
@@ -48,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     compress.init_app(app)
     init_login(app)
+    init_fragment_cache(app)
 
 
 def _register_blueprints(app: Flask) -> None:

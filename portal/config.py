@@ -71,6 +71,8 @@ def load_config(instance_path: Path) -> dict:
         "ARGOS_PACKAGES_DIR": os.environ.get("ARGOS_PACKAGES_DIR") or str(instance_path / "argos-packages"),
         # CTranslate2 threads per translation in the queue consumer; 0 lets it choose.
         "TRANSLATION_THREADS": _int("TRANSLATION_THREADS", 0),
+        # Rendered page fragments (the results list) kept per web process; 0 turns it off.
+        "FRAGMENT_CACHE_BYTES": _int("FRAGMENT_CACHE_BYTES", 4 * 1024 * 1024),
         "CLINIC_NAME": os.environ.get("CLINIC_NAME", "Community Health Clinic"),
         "CLINIC_PHONE": os.environ.get("CLINIC_PHONE", "(555) 010-0100"),
         "COMPRESS_MIMETYPES": [

@@ -105,3 +105,27 @@ def test_a_failing_engine_never_breaks_the_page(browser, people, engine):
     assert "Pt here for lipid f/u." in page
     row = db.session.query(DocumentTranslation).one()
     assert row.status == "failed" and "model crashed" in row.last_error
+
+
+def test_simpler_words_leave_nltk_and_textstat_out_of_the_web_process(tmp_path):
+    # The web worker's memory budget (design.md: < 150 MB) holds because the note page scores
+    # notes from the portal's own counts; textstat would bring NLTK (about 45 MB) with it.
+    import os
+    import subprocess
+    import sys
+
+    from portal.paths import PROJECT_ROOT
+
+    script = (
+        "import sys\n"
+        "from app import app\n"
+        "from portal.notes.service import simplified\n"
+        "assert simplified('Pt c/o SOB. Hypertension is controlled on lisinopril 10 mg.', 'en').grade_after > 0\n"
+        "assert simplified('Paciente con HTA controlada. Niega dolor torácico.', 'es').grade_after > 0\n"
+        "print(','.join(m for m in ('nltk', 'textstat', 'torch', 'stanza', 'spacy', 'ctranslate2') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

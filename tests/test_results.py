@@ -323,6 +323,56 @@ def test_a_long_history_still_fits_in_one_network_round_trip(browser, people):
     assert len(response.data) <= 14 * 1024
 
 
+# --- The rendered list is kept per process, and never shown stale ---
+
+def _main(page: str) -> str:
+    return re.search(r'<main id="main".*?</main>', page, re.S).group(0)
+
+
+def test_a_list_already_rendered_is_served_again_without_rendering(app, browser, people):
+    cache = app.extensions["fragment_cache"]
+    first = _page(browser)
+    rendered = cache.misses
+    again = browser.get("/results/").get_data(as_text=True)
+    assert cache.misses == rendered and cache.hits >= 1
+    assert _main(again) == _main(first)
+
+
+def test_a_corrected_value_shows_on_the_next_view(browser, people):
+    row = _result(people.alice_patient, "2345-7", "Glucose", "600")
+    assert "Your result is 600 mg/dL" in _item(_page(browser), "Glucose")
+    db.session.execute(sa.update(Result).where(Result.id == row.id).values(value=Decimal("95")))
+    db.session.commit()  # as a re-import of a corrected result does
+    item = _item(browser.get("/results/").get_data(as_text=True), "Glucose")
+    assert "Your result is 95 mg/dL" in item and "600" not in item
+
+
+def test_a_change_to_an_older_page_shows_in_the_trend_on_the_first(browser, people):
+    _add_history(people.alice_patient, 60)      # 5 tests x 12 draws: the oldest draws are on page 2
+    browser.sign_in("alice@example.org")
+    first = browser.get("/results/").get_data(as_text=True)
+    oldest_in_trend = db.session.scalars(
+        sa.select(Result).where(Result.patient_id == people.alice_patient.id, Result.loinc_code == "718-7")
+        .order_by(Result.effective_at.desc()).offset(7).limit(1)).one()
+    db.session.execute(sa.update(Result).where(Result.id == oldest_in_trend.id).values(value=Decimal("7.7")))
+    db.session.commit()
+    again = browser.get("/results/").get_data(as_text=True)
+    assert ": 7.7 g/dL</li>" in again and ": 7.7 g/dL</li>" not in first
+
+
+def test_the_list_follows_a_change_of_language(browser, people):
+    assert "Test results" in _page(browser)
+    browser.submit("/", "/language", {"lang": "es", "next": "/results/"})
+    page = browser.get("/results/").get_data(as_text=True)
+    assert "¿Qué es esta prueba?" in page and "What is this test?" not in page
+
+
+def test_with_the_cache_off_the_page_is_the_same(app, browser, people):
+    cached = _main(_page(browser))
+    app.extensions["fragment_cache"].max_bytes = 0
+    assert _main(browser.get("/results/").get_data(as_text=True)) == cached
+
+
 # --- Privacy ---
 
 def test_another_patients_results_never_appear(browser, people):

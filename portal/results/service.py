@@ -22,7 +22,7 @@ from portal.results.explain import explain, value_in_words
 from portal.results.quantities import display_unit, plain_number  # noqa: F401  (plain_number: imported from here)
 from portal.results.range_bar import RangeBar, range_bar
 from portal.results.reference_ranges import ShownRange, shown_range
-from portal.results.trends import Trend, history, trend
+from portal.results.trends import Trend, TrendPoint, history, trend
 
 PAGE_SIZE = 25
 
@@ -149,21 +149,54 @@ def _shown(result: Result, language: str, points) -> ShownResult:
     )
 
 
-def results_view(patient_id: int, page: int, language: str) -> ResultsView:
-    """The results page's content: two queries, whatever the size of the patient's history."""
+# Opening the page sets seen_by_patient_at; it must not make the next view render again.
+_NOT_SHOWN_IN_LIST = frozenset({"seen_by_patient_at", "created_at"})
+
+
+@dataclass(frozen=True)
+class ResultsData:
+    """What the results page is rendered from, as loaded: the page's rows and their tests' history."""
+    base: ResultPage
+    points: dict[str, list[TrendPoint]]
+
+    @property
+    def rows(self) -> list[Result]:
+        return [r for _day, day_rows in self.base.days for r in day_rows]
+
+    @property
+    def fingerprint(self) -> tuple:
+        """Every stored value the page can show, so that any change makes a new cache key.
+        All columns but the two the list never shows (a column added later is covered)."""
+        columns = [c.key for c in Result.__table__.columns if c.key not in _NOT_SHOWN_IN_LIST]
+        rows = tuple(tuple(getattr(r, key) for key in columns) for r in self.rows)
+        history = tuple((code, tuple(points)) for code, points in sorted(self.points.items()))
+        return (self.base.page, self.base.has_older, rows, history)
+
+
+def load_results(patient_id: int, page: int) -> ResultsData:
+    """The two queries of the results page, whatever the size of the patient's history."""
     base = results_page(patient_id, page)
     rows = [r for _day, day_rows in base.days for r in day_rows]
     until = max((r.effective_at for r in rows), default=None)
     points = history(patient_id, {r.loinc_code for r in rows if r.value is not None}, until) if rows else {}
+    return ResultsData(base, points)
+
+
+def build_view(data: ResultsData, language: str) -> ResultsView:
+    """Each result with its range, flag, words, bar, trend and education (no queries)."""
     trend_shown: set[str] = set()
     days = []
-    for day, day_rows in base.days:
+    for day, day_rows in data.base.days:
         shown = []
         for result in day_rows:
             # Newest first, so the first time a test appears is where its trend belongs.
             first = result.value is not None and result.loinc_code not in trend_shown
             if first:
                 trend_shown.add(result.loinc_code)
-            shown.append(_shown(result, language, points.get(result.loinc_code, []) if first else None))
+            shown.append(_shown(result, language, data.points.get(result.loinc_code, []) if first else None))
         days.append((day, _by_panel(shown)))
-    return ResultsView(days=days, page=base.page, has_older=base.has_older)
+    return ResultsView(days=days, page=data.base.page, has_older=data.base.has_older)
+
+
+def results_view(patient_id: int, page: int, language: str) -> ResultsView:
+    return build_view(load_results(patient_id, page), language)
