@@ -87,7 +87,8 @@ ENGLISH = LanguageRules(
     cut drawn begun shown known split set laid sewn spread withdrawn undone run shut bound
     wound felt understood told woken awoken broken chosen driven eaten fallen forgotten frozen gotten
     grown hidden shaken spoken thrown torn worn written blown drawn bent built fed hung lost
-    met paid sold shot spent stuck struck swept taught thought won become gone undergone""".split()),
+    met paid sold shot spent stuck struck swept taught thought won become gone undergone
+    used tied""".split()),
     non_terminal=frozenset("""dr mr mrs ms prof st vs no fig approx e.g i.e etc a.m p.m
     p.o b.i.d t.i.d q.i.d q.d p.r.n q.h.s h.s q.o.d q.a.m q.p.m n.p.o a.c p.c y.o""".split()),
     subordinators=frozenset("""after before when whenever while if because since although though

@@ -327,6 +327,25 @@ def _split_semicolons(sentence: str, lang: str) -> Iterator[list[str]]:
         yield [_finish(left), _capitalize(right)]
 
 
+# ", and using the tissue under the skin, we tacked it ...": a clause behind a short opening phrase.
+_INTRO_PHRASE_EN = re.compile(
+    r"(?:using|with|at|in|on|under|during|for|from|through|over|after|before|once|following|by|via|next"
+    r"|working|holding|taking|keeping)\s[^,;:()\[\]]{2,60}?,\s+", re.IGNORECASE)
+
+
+def _intro_then_clause(right: str, lang: str) -> bool:
+    """Does `right` open with a short phrase (no verb of its own, no negation), then a clause?"""
+    if lang != "en":
+        return False
+    m = _INTRO_PHRASE_EN.match(right)
+    if not m:
+        return False
+    phrase = right[: m.end()]
+    if _has_negation(phrase, lang) or any(t in rules_for(lang).finite_verbs for t in _tokens(phrase)):
+        return False
+    return looks_like_clause(right[m.end():], lang)
+
+
 def _split_clauses(sentence: str, lang: str) -> Iterator[list[str]]:
     rules = rules_for(lang)
     for m in _patterns(lang)["joiner"].finditer(sentence):
@@ -336,8 +355,10 @@ def _split_clauses(sentence: str, lang: str) -> Iterator[list[str]]:
             continue
         if not (_main_clause_before(sentence, m.start(), lang) and _safe_point(sentence, m.start() + 1, lang)):
             continue
-        if not looks_like_clause(right, lang) or re.match(r"(?:that|as|if|whether)\b", right, re.IGNORECASE):
+        if re.match(r"(?:that|as|if|whether)\b", right, re.IGNORECASE):
             continue    # "..., so that the fluid drains" is a purpose, not a new sentence
+        if not looks_like_clause(right, lang) and not (comma and _intro_then_clause(right, lang)):
+            continue
         lead = rules.clause_joiners[joiner]
         if comma and not _has_verb(re.split(r"[,;:]", left)[-1], lang):
             continue    # "consent, site, and patient were checked": the last of a list of subjects
@@ -376,6 +397,85 @@ def _split_person_who(sentence: str, lang: str) -> Iterator[list[str]]:
             continue
         pronoun = "She" if m.group("noun").lower() in _SHE_NOUNS else "He"
         yield [_finish(left), f"{pronoun} {right}"]
+
+
+# "The patient is a 72-year-old female with a history of X" -> "... female. She has a history of X."
+_AGE_WORD = r"\d+(?:[-/.]\d+)*[- ](?:year|month|week|day)s?[- ]old"
+_PERSON_WITH_EN = re.compile(
+    r"\b(?P<cop>is|was)\s+(?P<np>an?\s+(?:[\w'’/-]+\s+){0,5}?"
+    r"(?P<noun>male|female|man|woman|boy|girl|gentleman|lady|patient|child|infant|baby|toddler"
+    r"|%s))\s+(?P<link>with|presenting\s+with|complaining\s+of)\s+(?=(?P<next>[\w'’-]+))" % _AGE_WORD,
+    re.IGNORECASE)
+_HEADING_EN = re.compile(r"[A-Z][A-Z /&-]{2,60}[:,]\s*(?=[A-Z])")
+_HE_WORDS = frozenset("male man boy gentleman he".split())
+_SHE_WORDS = frozenset("female woman girl lady she".split())
+_PATIENT_SUBJECTS = frozenset(("the patient", "this patient", "patient", "this", "he", "she"))
+_POSSESSIVES = frozenset("his her their its my our your".split())
+_WITH_VERBS = {  # the link -> (present, past) words that take its place after the pronoun
+    "with": ("has", "had"),
+    "presenting with": ("comes in with", "came in with"),
+    "complaining of": ("complains of", "complained of"),
+}
+
+
+def _split_person_with(sentence: str, lang: str) -> Iterator[list[str]]:
+    """'The patient is a 72-year-old female with a history of X.' -> '... female. She has a history of X.'
+
+    Only "<subject> is/was a ... <person or age> with / presenting with / complaining of ...":
+    the subject is the patient (or a pronoun or name, up to five words), the
+    pronoun comes from a word of the sentence that states the sex ("male",
+    "woman", "he"...), otherwise "The patient" (only when the subject is the
+    patient).  Not when a negation comes before the cut, when "with" names a
+    person ("with her husband"), when a "who" follows (that is
+    _split_person_who's: "female with X who presents ..."), nor inside
+    parentheses or a protected span.  A negation after "with" moves with it:
+    "with no history of" -> "She has no history of".
+    """
+    if lang != "en" or not re.search(r"\b(?:with|complaining)\b", sentence, re.IGNORECASE):
+        return
+    m = _PERSON_WITH_EN.search(sentence)
+    if not m:
+        return
+    subject = sentence[: m.start()].strip()
+    heading = _HEADING_EN.match(subject)
+    if heading:
+        subject = subject[heading.end():]      # "HISTORY OF PRESENT ILLNESS: The patient is ..."
+    subject_words = _tokens(subject)
+    if not subject_words or word_count(subject) > 5 or any(not _WORDLIKE.match(w) and w != "." for w in subject_words):
+        return      # "REASONS FOR SURGERY,The patient is ...": no plain subject before "is"
+    if _OTHER_PEOPLE.search(subject) and subject.lower() not in _PATIENT_SUBJECTS:
+        return      # "Her mother is a 60-year-old woman with ...": another person
+    if subject_words[0] in rules_for(lang).subordinators:
+        return
+    np = _tokens(m.group("np"))
+    if any(w in ("and", "or", "who", "that", "which", "with", "in", "of") for w in np):
+        return      # "a 61-year-old male in no distress with ...": keep the phrase whole
+    link = " ".join(m.group("link").lower().split())
+    rest = sentence[m.end():]
+    first_after = m.group("next").lower()
+    if first_after in _POSSESSIVES or first_after in ("regard", "respect", "regards") \
+            or _OTHER_PEOPLE.search(" ".join(rest.split()[:3])):
+        return      # "with her husband", "with regard to": "with" does not give what she has
+    if re.search(r"\bwho(?:m|se)?\b", rest, re.IGNORECASE):
+        return      # "female with X who presents ...": "who" must stay next to its person
+    cut = m.start("link")
+    if _negated_before(sentence, cut, lang) or not _safe_point(sentence, cut - 1, lang) \
+            or not _safe_point(sentence, cut, lang):
+        return
+    said = set(_tokens(m.group("np"))) | set(subject_words[:1])
+    he, she = bool(said & _HE_WORDS), bool(said & _SHE_WORDS)
+    if he != she:
+        pronoun = "He" if he else "She"
+    elif subject.lower() in _PATIENT_SUBJECTS and not (he and she):
+        pronoun = "The patient"
+    else:
+        return
+    present, past = _WITH_VERBS[link]
+    verb = present if m.group("cop").lower() == "is" else past
+    if link == "with" and re.match(r"history\b", rest, re.IGNORECASE):
+        rest = "a " + rest      # "with history of X" -> "has a history of X"
+    left = sentence[: m.end("np")]
+    yield [_finish(left), f"{pronoun} {verb} {rest}"]
 
 
 def _split_comma_clauses(sentence: str, lang: str) -> Iterator[list[str]]:
@@ -456,7 +556,7 @@ def _split_relatives(sentence: str, lang: str) -> Iterator[list[str]]:
 
 
 _AUX_EN = r"(?:was|were|is|are|has\s+been|have\s+been|had\s+been)"
-_VERB_AHEAD = r"(?=(?:then\s+)?(?P<verb>[\w-]+))"
+_VERB_AHEAD = r"(?=(?:then\s+|(?!only\b)\w+ly\s+)?(?P<verb>[\w-]+))"   # "was then placed", "was greatly satisfied"
 # "He ...", "We then ..." (active or passive) or "The head of the femur was ..." (passive only).
 _SUBJECTS_EN = (
     re.compile(r"^(?P<subject>he|she|they|we|i)\s+(?P<aux>%s\s+)?%s" % (_AUX_EN, _VERB_AHEAD),
@@ -469,7 +569,7 @@ _SUBJECTS_EN = (
 )
 # ", and then was irrigated" / " and closed" / ", placed": where the next action starts.
 _NEXT_ACTION_EN = re.compile(
-    r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:then\s+)?(?P<aux>%s\s+)?(?:then\s+|\w+ly\s+)?(?P<verb>[\w-]+)"
+    r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:then,?\s+)?(?P<aux>%s\s+)?(?:then\s+|also\s+|\w+ly\s+)?(?P<verb>[\w-]+)"
     r"(?P<after>\W*\s*[\w'-]*))"
     % _AUX_EN, re.IGNORECASE)
 # Words that follow a verb but never start a noun phrase ("placed supine on the table").
@@ -479,6 +579,27 @@ _OBJECT_OPENERS = frozenset("the a an this that these those his her their its ou
 _ACTION_HINT = re.compile(r"(?:,|\band)\s")    # a second action needs a comma or an "and"
 _LEAD_EN = re.compile(r"(?:then|next|finally|subsequently|afterwards?|after (?:this|that)|at this point)"
                       r"\s*,?\s+", re.IGNORECASE)
+# Participles that report what others saw ("noted to have", "found to be"): passive without "was".
+_REPORTED_PARTICIPLES = frozenset("""noted found thought felt seen said known believed considered reported
+scheduled supposed asked told advised instructed deemed expected observed shown used""".split())
+# Past participles that name a finding more often than an action: "and enlarged prostate".
+_FINDING_ADJECTIVES = frozenset("""enlarged decreased increased elevated reduced impaired limited
+diminished depressed altered worsened swollen inflamed infected dilated distended repeated associated
+localized generalized advanced prolonged delayed blurred slurred labored sustained continued raised
+lowered disordered disturbed fractured herniated ruptured torn bruised strained sprained dislocated
+displaced calcified thickened narrowed blocked obstructed occluded curved bent twisted pinched
+retained undescended abnormal uncontrolled controlled complicated mixed scattered shortened
+weakened stiffened hardened softened tired exhausted confused""".split())
+_EMBEDDED_CLAUSE = re.compile(r"\b(?:that|which|who|whom|whose|where|when|whenever|while|if|because|since"
+                              r"|although|though|unless|until|whether)\b", re.IGNORECASE)
+# Verbs that stay active after a passive one when "to" (or "up") follows:
+# "was seen in clinic and decided to have surgery".
+_ACTIVE_BEFORE_TO = frozenset("""wanted decided chose agreed elected opted tried needed wished refused declined
+continued planned hoped preferred requested failed attempted managed started began seemed appeared learned
+promised offered desired intended ended returned went came""".split())
+# A person's second verb after " and ": "He has diabetes and takes insulin".
+_PERSON_FINITE_VERBS = frozenset("""has had is was are were will would can could should does did
+reports takes uses continues wants needs feels lives works smokes drinks notes states says""".split())
 _PEOPLE = frozenset("""patient patients he she they we i man woman boy girl child baby infant
 gentleman lady male female""".split())
 
@@ -508,6 +629,7 @@ def _split_shared_subject(sentence: str, lang: str) -> Iterator[list[str]]:
     if aux and not _is_participle(verb, rules):
         return
     person = subject_words[0] in rules.pronouns or bool(_PEOPLE & set(subject_words))
+    human = subject_words[0] in ("he", "she", "we", "i") or bool(_PEOPLE & set(subject_words))
     if not aux and not (person and (verb in ("had", "has") or verb not in rules.function_words)):
         return      # active voice only for a person: "We closed ..., stapled ...", "The patient had ..."
     if not aux and not (verb in ("had", "has") or verb in rules.finite_verbs or _is_participle(verb, rules)):
@@ -519,10 +641,25 @@ def _split_shared_subject(sentence: str, lang: str) -> Iterator[list[str]]:
     else:
         repeat = subject[:1].upper() + subject[1:]
     body = sentence[m.end():]
-    cuts: list[tuple[int, bool]] = [(0, False)]
+    # (where, repeat the subject's aux?, words of the conjunct's own verb to look past)
+    cuts: list[tuple[int, bool, int]] = [(0, False, 0)]
     for c in _NEXT_ACTION_EN.finditer(body):
         action, after = c.group("verb").lower(), c.group("after").strip().lower()
         left = _tokens(body[: c.start()])
+        own = c.group("aux")
+        if _EMBEDDED_CLAUSE.search(body, cuts[-1][0], c.start()):
+            continue    # "I made sure that it laid flat and covered X": "covered" may be the mesh's
+        if ":" in body[: c.start()] or re.search(r"\b(?:and|or|but|then|nor)\W*\Z", body[: c.start()], re.IGNORECASE):
+            continue    # "were used: E on the right, cemented" (a list), "and then, used ..." (cut after "then")
+        if human and "and" in c.group().lower() and _safe_point(body, c.start(), lang) \
+                and not _is_participle(action, rules) and len(left) >= 2 \
+                and (own or action in _PERSON_FINITE_VERBS) and action not in rules.negations \
+                and not re.search(r"\b(?:who|whom|whose|that|which)\b", body[: c.start()], re.IGNORECASE) \
+                and not _OTHER_PEOPLE.search(body[: c.start()]):
+            # "He has diabetes and is on insulin", "She had X and also has Y": a person's
+            # second verb keeps its own form ("He is on insulin", "She has Y")
+            cuts.append((c.start(), False, 1))
+            continue
         if not _is_participle(action, rules) or not _safe_point(body, c.start(), lang):
             continue
         if len(left) < 2 or left[-1].endswith("ed"):
@@ -534,29 +671,45 @@ def _split_shared_subject(sentence: str, lang: str) -> Iterator[list[str]]:
                 after in rules.function_words or after.endswith("ly") or after in _NOT_NOUNS):
             if aux:     # passive: "and secured position" is not "and secured with tape"
                 continue
-        cuts.append((c.start(), bool(c.group("aux"))))
+            if not c.group("aux") and (action in _FINDING_ADJECTIVES or not action.endswith("ed")):
+                continue    # active: "He has pain and decreased appetite" - an adjective, not
+                #             "He decreased appetite"; "used a block and wound instillation" - a noun
+        if not aux and not own and after == "to" and action in _REPORTED_PARTICIPLES:
+            continue    # "She has pain, noted to have a mass": "She noted to have" would be wrong
+        if aux and not own and (action in _ACTIVE_BEFORE_TO and after in ("to", "up")):
+            # "The patient was seen and decided to have surgery": "decided" is active -
+            # "The patient decided to ...", never "The patient was decided to ..."
+            cuts.append((c.start(), False, 0))
+            continue
+        if not own and any(not repeat_aux for _, repeat_aux, _ in cuts[1:]):
+            continue    # "was moved, will be observed and discharged": "discharged" goes with "will be"
+        cuts.append((c.start(), not own, 2 if own else 0))
     if len(cuts) < 2:
         return
     conjuncts: list[list] = []
     bounds = [c[0] for c in cuts[1:]] + [len(body)]
-    for (start, own_aux), end in zip(cuts, bounds):
+    for (start, repeat_aux, skip), end in zip(cuts, bounds):
         part = re.sub(r"^(?:,\s*)?(?:and\s+)?", "", body[start:end].strip())
+        part = re.sub(r"^then,\s+", "then ", part)
         if conjuncts and word_count(part) < 2 and not (
                 end == len(body) and _is_participle(_tokens(part)[0] if _tokens(part) else "", rules)):
             conjuncts[-1][0] += body[start:end]       # "padded, and secured" stays together
         else:
-            conjuncts.append([part, own_aux])
+            conjuncts.append([part, repeat_aux, skip])
     if len(conjuncts) < 2 or word_count(conjuncts[0][0]) < 2:
         return
-    for part, own_aux in conjuncts[1:]:
-        words = _tokens(part)[2 if own_aux else 0:]
+    for part, _, skip in conjuncts[1:]:
+        words = _tokens(part)
+        if words and words[0] in ("then", "also"):
+            words = words[1:]
+        words = words[skip:]
         if any(w in rules.finite_verbs and (k == 0 or words[k - 1] != "to") for k, w in enumerate(words)):
             return      # "... and cut in the midline was outlined": a clause with its own subject
     if _has_negation(sentence[: m.end()] + conjuncts[0][0], lang):
         return      # "was not intubated, placed supine": does the "not" reach further? leave it
     pieces = [_capitalize(lead_text + sentence[: m.end()] + conjuncts[0][0])]
-    for part, own_aux in conjuncts[1:]:
-        pieces.append(f"{repeat} {part}" if own_aux else f"{repeat} {aux}{part}")
+    for part, repeat_aux, _ in conjuncts[1:]:
+        pieces.append(f"{repeat} {aux}{part}" if repeat_aux else f"{repeat} {part}")
     yield [_finish(p) for p in pieces[:-1]] + [pieces[-1]]
 
 
@@ -601,6 +754,8 @@ def _split_long_list(sentence: str, lang: str) -> Iterator[list[str]]:
         if verb_head and (_is_participle(words[0], rules) or words[0] in rules.function_words
                           or (words[0].endswith("ing") and len(words) > 1)):
             return      # "He has A, used to B": "He has used to B" would change the meaning
+        if _MODIFIER_OPENER.match(words[0]) and words[0] not in _LY_NOUNS:
+            return      # "many problems, primarily due to X, Y, Z": the item qualifies the one before it
     chunk_count = math.ceil(len(items) / LIST_CHUNK)
     size, extra = divmod(len(items), chunk_count)
     chunks, i = [], 0
@@ -612,14 +767,22 @@ def _split_long_list(sentence: str, lang: str) -> Iterator[list[str]]:
     for chunk in chunks:
         if len(chunk) == 1:
             listed = chunk[0]
-        elif len(chunk) == 2:
+        elif len(chunk) == 2 and not any(re.search(r"\s(?:%s|%s)\s" % (rules.and_word, rules.or_word), c)
+                                         for c in chunk):
             listed = f"{chunk[0]} {conj} {chunk[1]}"
+        elif len(chunk) == 2:       # "coughing or straining, or cancer": the comma keeps the items apart
+            listed = f"{chunk[0]}, {conj} {chunk[1]}" if lang == "en" else f"{chunk[0]}; {conj} {chunk[1]}"
         else:
             comma = "," if lang == "en" else ""
             listed = ", ".join(chunk[:-1]) + f"{comma} {conj} {chunk[-1]}"
         pieces.append(_capitalize(f"{head} {listed}"))
     pieces = [_finish(p) for p in pieces[:-1]] + [pieces[-1] + (end_mark or "")]
     yield pieces
+
+
+# A list item that opens like this qualifies the item before it rather than adding one.
+_MODIFIER_OPENER = re.compile(r"\w+ly\Z|due\Z|secondary\Z|mainly\Z|except\Z|because\Z|debido\Z|principalmente\Z")
+_LY_NOUNS = frozenset("belly early family daily weekly monthly yearly nightly hourly jelly ugly holy".split())
 
 
 _TIME_CLAUSE_EN = re.compile(r"(?:after|once|as soon as)\s+", re.IGNORECASE)
@@ -644,7 +807,7 @@ def _split_time_clause(sentence: str, lang: str) -> Iterator[list[str]]:
     if "," in first or ";" in first or word_count(first) < 3:
         return
     rules = rules_for(lang)
-    if not any(t in rules.finite_verbs for t in _tokens(first)):
+    if not (any(t in rules.finite_verbs for t in _tokens(first)) or looks_like_clause(first, lang)):
         return      # "After removing the sac, ..." has no subject of its own
     if not looks_like_clause(rest, lang):
         return
@@ -663,7 +826,7 @@ _VERB_HEADS = frozenset("has had have takes took uses reports reported showed sh
 
 RULES: tuple[Rule, ...] = (
     _split_time_clause, _split_semicolons, _split_clauses, _split_comma_clauses, _split_relatives, _split_person_who,
-    _split_shared_subject, _split_long_list,
+    _split_person_with, _split_shared_subject, _split_long_list,
 )
 
 

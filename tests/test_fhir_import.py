@@ -2,6 +2,7 @@
 bundle; re-import updates and never duplicates. Fixture bundles are in Synthea's shape."""
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import shutil
@@ -17,15 +18,32 @@ from portal.fhir import import_bundle_file, import_path
 from portal.fhir.bundle import read_bundle_json, BundleError
 from portal.fhir.map_care import times_per_day
 from portal.fhir.map_records import preferred_language
+from portal.fhir.retract import DEPENDANTS, NOTE_TRANSLATION_KINDS
 from portal.fhir.values import html_to_text, parse_datetime, primary_language
+from portal.home.service import whats_new
+from portal.language.service import _SOURCES
 from portal.models import (
-    Appointment, ClinicalNote, Condition, Immunization, Medication, Patient, Result,
+    Appointment, AppointmentRequest, AuditEvent, ClinicalNote, Condition, DocumentTranslation, Immunization,
+    Medication, Patient, RefillRequest, Result, Role,
 )
+from portal.models.base import utcnow
+from tests import factories
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fhir"
 GOOD = FIXTURES / "spanish_patient.json"
+# A later bundle from the EHR for the same patient: seven resources now entered-in-error (one the
+# portal never imported) and one new result.
+RETRACTIONS = FIXTURES / "retractions.json"
 PATIENT_ID = "7f3c2a10-5b1e-4c7a-9d2e-1a2b3c4d5e01"
 GLUCOSE_ID = "7f3c2a10-5b1e-4c7a-9d2e-1a2b3c4d5e04"
+BLOOD_PRESSURE_ID = "7f3c2a10-5b1e-4c7a-9d2e-1a2b3c4d5e07"
+BMP_REPORT_ID = "7f3c2a10-5b1e-4c7a-9d2e-1a2b3c4d5e09"
+NOTE_REPORT_ID = "7f3c2a10-5b1e-4c7a-9d2e-1a2b3c4d5e10"
+HISTORY_NOTE_ID = "7f3c2a10-5b1e-4c7a-9d2e-1a2b3c4d5e11"
+SUMMARY_NOTE_ID = "7f3c2a10-5b1e-4c7a-9d2e-1a2b3c4d5e12"
+METFORMIN_ID = "7f3c2a10-5b1e-4c7a-9d2e-1a2b3c4d5e14"
+VISIT_ID = "7f3c2a10-5b1e-4c7a-9d2e-1a2b3c4d5e17"
+NEVER_IMPORTED_ID = "7f3c2a10-5b1e-4c7a-9d2e-1a2b3c4d5e20"
 EXPECTED_ROWS = {"patients": 1, "results": 5, "clinical_notes": 2, "medications": 2, "appointments": 2,
                  "conditions": 1, "immunizations": 1}
 
@@ -56,6 +74,23 @@ def resource(bundle: dict, resource_id: str) -> dict:
 
 def glucose() -> Result:
     return db.session.execute(sa.select(Result).where(Result.fhir_id == GLUCOSE_ID)).scalar_one()
+
+
+def by_fhir_id(model: type, fhir_id: str):
+    db.session.expire_all()
+    return db.session.execute(sa.select(model).where(model.fhir_id == fhir_id)).scalar_one_or_none()
+
+
+def only(bundle: dict, *resource_ids: str) -> dict:
+    """The bundle with just these resources (and its patient), as a later, smaller export."""
+    keep = {PATIENT_ID, *resource_ids}
+    return {**bundle, "entry": [e for e in bundle["entry"] if e["resource"].get("id") in keep]}
+
+
+def entered_in_error(bundle: dict, resource_id: str) -> dict:
+    found = resource(bundle, resource_id)
+    found["status"] = "entered-in-error"
+    return bundle
 
 
 # --- a good bundle ---------------------------------------------------------------------------
@@ -346,3 +381,220 @@ def test_fhir_times_are_stored_in_utc():
     assert parse_datetime("2024") == datetime(2024, 1, 1, tzinfo=timezone.utc)
     with pytest.raises(ValueError, match="no time zone"):
         parse_datetime("2024-03-05T09:10:00")
+
+
+# --- retractions: what the EHR marks entered-in-error leaves the portal ------------------------
+
+def test_retraction_removes_rows_components_and_what_hangs_off_them(runner):
+    assert import_fhir(runner, GOOD).exit_code == 0
+    patient = by_fhir_id(Patient, PATIENT_ID)
+    maria = factories.user("maria", Role.PATIENT, "María José García", patient=patient)
+    history = by_fhir_id(ClinicalNote, HISTORY_NOTE_ID)
+    summary = by_fhir_id(ClinicalNote, SUMMARY_NOTE_ID)
+    # The import queued the notes' Spanish translations; add the simpler-words one as well.
+    db.session.add(DocumentTranslation(kind="note_simple", object_id=history.id, source_lang="en",
+                                       target_lang="es", status="ready", segments=[]))
+    db.session.add(RefillRequest(medication_id=by_fhir_id(Medication, METFORMIN_ID).id, patient_id=patient.id,
+                                 requested_by_id=maria.id))
+    db.session.add(AppointmentRequest(patient_id=patient.id, requested_by_id=maria.id, reason="Follow-up",
+                                      status="booked", appointment_id=by_fhir_id(Appointment, VISIT_ID).id))
+    db.session.add(AuditEvent(actor_id=maria.id, patient_id=patient.id, action="view", what="note",
+                              object_id=history.id))
+    db.session.commit()
+    history_id, summary_id = history.id, summary.id
+    before = table_counts()
+
+    result = import_fhir(runner, RETRACTIONS)
+    assert result.exit_code == 0, result.output
+    assert "1 rows created, 0 updated, 1 unchanged, 7 retracted (entered in error)" in result.stdout
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+    assert lines["Observation"].endswith(
+        "1 created; 2 retracted; 1 skipped (entered in error, never imported 1)")
+    for resource_type in ("DocumentReference", "MedicationRequest", "Condition", "Immunization", "Appointment"):
+        assert lines[resource_type].endswith("  1 retracted"), lines[resource_type]
+    assert ("with the retracted rows: 2 note translations removed, 1 renewal requests removed, "
+            "1 visit requests unlinked") in result.stdout
+
+    after = table_counts()
+    changes = {name: after[name] - before[name] for name in after if after[name] != before[name]}
+    assert changes == {"results": -2 + 1, "clinical_notes": -1, "medications": -1, "conditions": -1,
+                       "immunizations": -1, "appointments": -1, "document_translations": -2,
+                       "refill_requests": -1}
+    fhir_ids = set(db.session.scalars(sa.select(Result.fhir_id)))
+    assert not {key for key in fhir_ids if key.startswith(BLOOD_PRESSURE_ID)}  # both components
+    assert NEVER_IMPORTED_ID not in fhir_ids and "7f3c2a10-5b1e-4c7a-9d2e-1a2b3c4d5e21" in fhir_ids
+    assert by_fhir_id(ClinicalNote, HISTORY_NOTE_ID) is None
+    translated = set(db.session.execute(sa.select(DocumentTranslation.kind, DocumentTranslation.object_id)))
+    assert translated == {("note", summary_id)}
+    assert db.session.execute(sa.select(AppointmentRequest.appointment_id)).scalar_one() is None
+    assert db.session.execute(sa.select(AuditEvent.object_id)).scalar_one() == history_id  # append-only
+
+    again = import_fhir(runner, RETRACTIONS)
+    assert "0 rows created, 0 updated, 2 unchanged" in again.stdout and "retracted" not in again.stdout.split("\n")[0]
+    assert "skipped (entered in error, never imported 2)" in again.stdout
+
+
+def test_retraction_of_a_resource_never_imported_is_skipped(app, tmp_path):
+    assert import_bundle_file(GOOD).ok
+    before = table_counts()
+    report = import_bundle_file(write_bundle(tmp_path, only(json.loads(RETRACTIONS.read_text()), NEVER_IMPORTED_ID)))
+    assert report.ok, report.problems
+    assert report.counts["Observation"]["skipped"] == 1 and report.total("retracted") == 0
+    assert report.reasons["Observation"][("skipped", "entered in error, never imported")] == 1
+    assert table_counts() == before
+
+
+def test_bundle_with_a_retraction_and_a_malformed_entry_changes_nothing(runner, tmp_path):
+    assert import_fhir(runner, GOOD).exit_code == 0
+    before = table_counts()
+    bundle = json.loads(RETRACTIONS.read_text())
+    bundle["entry"].append({"fullUrl": "urn:uuid:bad-date", "resource": {
+        "resourceType": "Condition", "id": "bad-date", "subject": {"reference": f"urn:uuid:{PATIENT_ID}"},
+        "code": {"text": "Asthma"}, "onsetDateTime": "last spring"}})
+    result = import_fhir(runner, write_bundle(tmp_path, bundle))
+    assert result.exit_code == 1
+    assert "onsetDateTime: is not a valid FHIR dateTime" in result.stderr
+    assert table_counts() == before
+    assert by_fhir_id(ClinicalNote, HISTORY_NOTE_ID) is not None
+    assert by_fhir_id(Result, f"{BLOOD_PRESSURE_ID}#8480-6") is not None
+
+
+def test_an_entry_may_not_write_a_row_another_entry_retracts(app, tmp_path):
+    bundle = good_bundle()
+    withdrawn = copy.deepcopy(next(e for e in bundle["entry"] if e["resource"].get("id") == GLUCOSE_ID))
+    withdrawn["fullUrl"] = "urn:uuid:copy"
+    withdrawn["resource"]["status"] = "entered-in-error"
+    bundle["entry"].append(withdrawn)
+    report = import_bundle_file(write_bundle(tmp_path, bundle))
+    assert any(p.startswith("entry[19] (Observation urn:uuid:copy): has the same id as entry[3]")
+               for p in report.problems)
+    assert table_counts()["patients"] == 0
+
+
+def test_retracted_report_takes_its_note_and_its_panel_name(app, tmp_path):
+    # Without the DocumentReference that carries the same text, the report's own text is the note.
+    bundle = good_bundle()
+    bundle["entry"] = [e for e in bundle["entry"] if e["resource"].get("id") != HISTORY_NOTE_ID]
+    assert import_bundle_file(write_bundle(tmp_path, bundle)).ok
+    assert by_fhir_id(ClinicalNote, NOTE_REPORT_ID) is not None
+    assert glucose().panel == "Basic metabolic panel - Blood"
+
+    later = only(good_bundle(), BMP_REPORT_ID, NOTE_REPORT_ID)
+    report = import_bundle_file(write_bundle(tmp_path, entered_in_error(entered_in_error(
+        later, BMP_REPORT_ID), NOTE_REPORT_ID)))
+    assert report.ok, report.problems
+    # The note goes; the results stay (they were not withdrawn) but no longer name the panel.
+    assert (report.counts["DiagnosticReport"]["retracted"], report.counts["DiagnosticReport"]["updated"]) == (1, 2)
+    assert by_fhir_id(ClinicalNote, NOTE_REPORT_ID) is None
+    assert glucose().panel is None and glucose().value == Decimal("95")
+
+
+def test_retraction_without_its_components_still_removes_the_component_rows(app, tmp_path):
+    assert import_bundle_file(GOOD).ok
+    bundle = entered_in_error(only(good_bundle(), BLOOD_PRESSURE_ID), BLOOD_PRESSURE_ID)
+    resource(bundle, BLOOD_PRESSURE_ID).pop("component")
+    report = import_bundle_file(write_bundle(tmp_path, bundle))
+    assert report.ok and report.counts["Observation"]["retracted"] == 2
+    assert not any(key.startswith(BLOOD_PRESSURE_ID) for key in db.session.scalars(sa.select(Result.fhir_id)))
+    assert table_counts()["results"] == EXPECTED_ROWS["results"] - 2
+
+
+def test_retraction_finds_component_rows_whose_keys_were_hashed(app, tmp_path):
+    long_id = "bp-" + "x" * 61  # "<id>#<code>" is over 64 characters: the row key is a hash
+    bundle = only(good_bundle(), BLOOD_PRESSURE_ID)
+    resource(bundle, BLOOD_PRESSURE_ID)["id"] = long_id
+    assert import_bundle_file(write_bundle(tmp_path, bundle)).ok
+    assert table_counts()["results"] == 2
+    report = import_bundle_file(write_bundle(tmp_path, entered_in_error(bundle, long_id)))
+    assert report.ok and report.counts["Observation"]["retracted"] == 2
+    assert table_counts()["results"] == 0
+
+
+def test_every_reference_to_a_retractable_row_is_handled():
+    """A new table pointing at results, notes, medications or visits must say what happens to
+    its rows when the EHR retracts the row they point to (else PostgreSQL refuses the delete)."""
+    retractable = {model.__tablename__ for model in (Result, ClinicalNote, Medication, Appointment,
+                                                     Condition, Immunization)}
+    referring = {(fk.parent.table.name, fk.column.table.name) for table in db.metadata.sorted_tables
+                 for fk in table.foreign_keys if fk.column.table.name in retractable}
+    assert referring == {("refill_requests", "medications"), ("appointment_requests", "appointments")}
+    assert set(DEPENDANTS) >= {Medication, Appointment, ClinicalNote}
+    # Translations point at notes by kind and id, not by a foreign key.
+    assert set(NOTE_TRANSLATION_KINDS) == {kind for kind, (model, _) in _SOURCES.items() if model is ClinicalNote}
+
+
+# --- corrections: a changed result or note is new to the patient again -------------------------
+
+def mark_everything_seen() -> None:
+    now = utcnow()
+    db.session.execute(sa.update(Result).values(seen_by_patient_at=now))
+    db.session.execute(sa.update(ClinicalNote).values(seen_by_patient_at=now))
+    db.session.commit()
+
+
+def new_counts() -> tuple[int, int]:
+    db.session.expire_all()
+    news = whats_new(by_fhir_id(Patient, PATIENT_ID).id)
+    return news.new_result_count, news.new_note_count
+
+
+def test_identical_reimport_leaves_seen_results_and_notes_seen(runner):
+    assert import_fhir(runner, GOOD).exit_code == 0
+    mark_everything_seen()
+    assert import_fhir(runner, GOOD).exit_code == 0
+    assert new_counts() == (0, 0)
+
+
+@pytest.mark.parametrize("correct", [
+    lambda glucose: glucose["valueQuantity"].update(value=101),
+    lambda glucose: glucose["valueQuantity"].update(unit="mmol/L"),
+    lambda glucose: glucose.update(interpretation=[{"coding": [{"code": "H"}]}]),
+    lambda glucose: glucose.update(status="amended"),
+    lambda glucose: glucose.update(effectiveDateTime="2024-03-06T09:10:00-08:00"),
+    lambda glucose: glucose["code"].update(text="Glucose, fasting"),
+    lambda glucose: glucose["referenceRange"][0]["high"].update(value=110),
+], ids=["value", "unit", "interpretation", "status", "effective time", "name", "range"])
+def test_corrected_result_is_new_to_the_patient_again(app, tmp_path, correct):
+    assert import_bundle_file(GOOD).ok
+    mark_everything_seen()
+    bundle = good_bundle()
+    correct(resource(bundle, GLUCOSE_ID))
+    report = import_bundle_file(write_bundle(tmp_path, bundle))
+    assert report.ok and report.total("updated") == 1
+    assert glucose().seen_by_patient_at is None
+    assert new_counts() == (1, 0)  # only the corrected one
+
+
+def test_a_new_panel_name_alone_does_not_make_a_result_new(app, tmp_path):
+    assert import_bundle_file(GOOD).ok
+    mark_everything_seen()
+    bundle = good_bundle()
+    resource(bundle, BMP_REPORT_ID)["code"]["text"] = "Metabolic panel"  # glucose's and A1c's panel
+    resource(bundle, GLUCOSE_ID)["valueQuantity"]["value"] = 101
+    report = import_bundle_file(write_bundle(tmp_path, bundle))
+    assert report.ok and report.total("updated") == 2
+    a1c = db.session.execute(sa.select(Result).where(Result.loinc_code == "4548-4")).scalar_one()
+    assert (a1c.panel, glucose().panel) == ("Metabolic panel", "Metabolic panel")
+    assert a1c.seen_by_patient_at is not None and glucose().seen_by_patient_at is None
+
+
+def test_corrected_note_is_new_again_and_never_read_in_its_old_translation(runner, tmp_path):
+    assert import_fhir(runner, GOOD).exit_code == 0  # queues the notes' Spanish translations
+    mark_everything_seen()
+    note_id = by_fhir_id(ClinicalNote, SUMMARY_NOTE_ID).id
+
+    def translation() -> str:
+        row = db.session.execute(sa.select(DocumentTranslation).where(DocumentTranslation.object_id == note_id))
+        return json.dumps(row.scalar_one().segments)
+    assert "Do not skip meals." in translation()
+
+    bundle = good_bundle()
+    corrected = "<p>Do not skip breakfast.</p>"
+    attachment = resource(bundle, SUMMARY_NOTE_ID)["content"][0]["attachment"]
+    attachment["data"] = base64.b64encode(corrected.encode()).decode()
+    result = import_fhir(runner, write_bundle(tmp_path, bundle))
+    assert result.exit_code == 0, result.output
+    assert "1 note translations queued" in result.stdout
+    assert new_counts() == (0, 1)
+    assert by_fhir_id(ClinicalNote, SUMMARY_NOTE_ID).text == "Do not skip breakfast."
+    assert "breakfast" in translation() and "meals" not in translation()

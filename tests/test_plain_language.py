@@ -417,6 +417,32 @@ def test_fixed_names_are_not_split_into_jargon():
     assert "many falls" in result.text
 
 
+@pytest.mark.parametrize("text, kept, not_wanted", [
+    # a named condition or structure is never garbled by a shorter entry
+    ("The patient has malignant hypertension and a family history of malignant hyperthermia.",
+     "malignant hyperthermia", "cancerous"),
+    ("We stayed medial to both epigastric arteries while the bladder was freed from the wall.",
+     "epigastric arteries", "belly arteries"),
+    ("There is moderate pulmonary hypertension and a pulmonary nodule in the right upper lobe.",
+     "high blood pressure in the lungs", "lung high blood pressure"),
+    ("Exam showed the glans of the penis to be normal in size and shape without any lesions.",
+     "head of the penis to be", "penis of the penis"),
+    # exam words and general plain-language substitutions
+    ("There was tenderness to palpation over the right upper quadrant on the exam today.",
+     "pain when pressed over the upper right part of the belly", "tenderness"),
+    ("She will be weightbearing as tolerated on the right leg with a walker for six weeks.",
+     "as able", "as handled"),
+    ("The pain has been recalcitrant to conservative management for the last several months.",
+     "not helped by treatment without surgery", "hard to treat to"),
+    # an abbreviation that only repeats the term just spelled out is left alone
+    ("1. Total abdominal hysterectomy (TAH) was done in 2001 for fibroids and heavy bleeding.",
+     "(TAH)", "(removal of"),
+])
+def test_new_plain_words_keep_names_and_meaning(text, kept, not_wanted):
+    out = simplify(text).text
+    assert kept in out and not_wanted not in out, out
+
+
 def test_remaining_medical_words_get_definitions_in_the_language():
     en = simplify("A biopsy of the prostate showed adenocarcinoma.")
     assert any(d.term.lower() == "adenocarcinoma" for d in en.definitions)
@@ -486,7 +512,7 @@ def test_list_with_a_positive_head_repeats_it():
     assert split_long_sentence(
         "He has muscle and joint pains including knee pain, back pain, foot and ankle pain, and swelling.",
         "en") == ["He has muscle and joint pains including knee pain and back pain.",
-                  "He has muscle and joint pains including foot and ankle pain and swelling."]
+                  "He has muscle and joint pains including foot and ankle pain, and swelling."]
 
 
 def test_a_time_clause_becomes_two_steps():
@@ -513,7 +539,7 @@ def test_linking_words_move_with_their_clause():
 def test_a_person_who_with_a_history():
     assert split_long_sentence(
         "The patient is a 55-year-old female with a history of stroke, who presents today for followup.", "en"
-    ) == ["The patient is a 55-year-old female with a history of stroke.", "She presents today for followup."]
+    ) == ["The patient is a 55-year-old female.", "She has a history of stroke.", "She presents today for followup."]
     sentence = "She is a 40-year-old woman with a sister who has breast cancer and wants genetic testing."
     assert split_long_sentence(sentence, "en") == [sentence]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from pathlib import Path
 
 from flask import current_app
@@ -18,10 +19,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal.extensions import db
 from portal.fhir import map_care, map_records
 from portal.fhir.bundle import (
-    DEFAULT_MAX_BYTES, BundleError, EntryError, ReferenceIndex, bundle_entries, read_bundle_json,
+    DEFAULT_MAX_BYTES, BundleError, Entry, EntryError, ReferenceIndex, bundle_entries, read_bundle_json,
 )
-from portal.fhir.mapping import Context, Row, Skip
-from portal.fhir.report import NOT_KEPT, ImportReport
+from portal.fhir.mapping import Context, Retract, Row, Skip
+from portal.fhir.report import NEVER_IMPORTED, NOT_KEPT, ImportReport
+from portal.fhir.retract import retract
 from portal.fhir.structure import structure_problems
 from portal.fhir.writer import existing_patient_ids, write_rows
 from portal.models import Patient, Result
@@ -89,8 +91,12 @@ def import_bundle_file(path: Path, max_bytes: int | None = None) -> ImportReport
 
 def import_bundle(data, report: ImportReport) -> ImportReport:
     """Import parsed bundle JSON. Raises BundleError or ImportRefused (nothing written)."""
-    patients, rows = plan_rows(data, report)
+    patients, rows, retractions = plan_rows(data, report)
+    also = Counter()
     try:
+        # Retractions first: the duplicate check in plan_rows has made sure no row written
+        # below is one they remove.
+        outcomes = [retract(db.session, retraction, also) for _, retraction in retractions]
         counts = write_rows(db.session, patients, rows)
         db.session.commit()
     except SQLAlchemyError as exc:
@@ -102,10 +108,16 @@ def import_bundle(data, report: ImportReport) -> ImportReport:
         raise
     for resource_type, counter in counts.items():
         report.counts[resource_type].update(counter)
+    for (entry, _), (removed, unpanelled) in zip(retractions, outcomes):
+        if not removed and not unpanelled:
+            report.count_entry(entry.type, "skipped", NEVER_IMPORTED)
+        report.counts[entry.type]["retracted"] += removed
+        report.counts[entry.type]["updated"] += unpanelled
+    report.also_removed.update(also)
     return report
 
 
-def plan_rows(data, report: ImportReport) -> tuple[list[Row], list[Row]]:
+def plan_rows(data, report: ImportReport) -> tuple[list[Row], list[Row], list[tuple[Entry, Retract]]]:
     """Map and check every entry without writing; raise ImportRefused with every problem found."""
     entries, problems = bundle_entries(data)
     ctx = Context(entries, ReferenceIndex.of(entries))
@@ -114,6 +126,7 @@ def plan_rows(data, report: ImportReport) -> tuple[list[Row], list[Row]]:
             ctx.reports_with_document |= map_records.note_links(entry)
 
     rows_by_entry: dict[int, list[Row]] = {}
+    retractions: dict[int, tuple[Entry, Retract]] = {}
     for entry in entries:
         mapper = MAPPERS.get(entry.type)
         if mapper is None:
@@ -130,6 +143,8 @@ def plan_rows(data, report: ImportReport) -> tuple[list[Row], list[Row]]:
             continue
         if isinstance(outcome, Skip):
             report.count_entry(entry.type, "used" if outcome.used else "skipped", outcome.reason)
+        elif isinstance(outcome, Retract):
+            retractions[entry.index] = (entry, outcome)
         else:
             rows_by_entry[entry.index] = outcome
 
@@ -138,7 +153,7 @@ def plan_rows(data, report: ImportReport) -> tuple[list[Row], list[Row]]:
             if row.model is Result:
                 row.values["panel"] = ctx.label(Result, "panel", panel)
     rows = [row for entry_rows in rows_by_entry.values() for row in entry_rows]
-    problems += _duplicates(rows, entries, rows_by_entry)
+    problems += _duplicates(entries, rows_by_entry, retractions)
     patients = [row for row in rows if row.model is Patient]
     problems += _missing_patients(ctx, {row.values["fhir_id"] for row in patients})
     if problems:
@@ -146,19 +161,22 @@ def plan_rows(data, report: ImportReport) -> tuple[list[Row], list[Row]]:
     report.warnings += ctx.warnings
     report.warnings += [f"{n} values of {column} were longer than the portal keeps and were shortened"
                         for column, n in sorted(ctx.truncated.items())]
-    return patients, [row for row in rows if row.model is not Patient]
+    return patients, [row for row in rows if row.model is not Patient], list(retractions.values())
 
 
-def _duplicates(rows: list[Row], entries, rows_by_entry: dict[int, list[Row]]) -> list[str]:
+def _duplicates(entries, rows_by_entry: dict[int, list[Row]],
+                retractions: dict[int, tuple[Entry, Retract]]) -> list[str]:
     """Two entries that would write the same row (same table, same fhir_id) would silently
-    overwrite each other."""
-    owner = {id(row): index for index, entry_rows in rows_by_entry.items() for row in entry_rows}
+    overwrite each other; one that writes a row another retracts leaves it unclear which holds."""
+    claims = [(index, row.model, row.values["fhir_id"]) for index, entry_rows in rows_by_entry.items()
+              for row in entry_rows]
+    claims += [(index, retraction.model, key) for index, (_, retraction) in retractions.items()
+               for key in sorted(retraction.fhir_ids)]
     by_index = {entry.index: entry for entry in entries}
     seen: dict[tuple[type, str], int] = {}
     problems = []
-    for row in rows:
-        key = (row.model, row.values["fhir_id"])
-        index = owner[id(row)]
+    for index, model, fhir_id in sorted(claims, key=lambda claim: claim[0]):
+        key = (model, fhir_id)
         if key in seen and seen[key] != index:
             problems.append(f"{by_index[index].describe()}: has the same id as {by_index[seen[key]].describe()}")
         seen.setdefault(key, index)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from portal.fhir.bundle import Entry, EntryError, split_reference
 from portal.fhir.map_records import encounter_clinician
-from portal.fhir.mapping import Context, Row, Skip, when
+from portal.fhir.mapping import Context, Retract, Row, Skip, when
 from portal.fhir.values import (
     CVX, RXNORM, SNOMED, concept_label, coding_in, decimal_for_column, first_code, parse_local_date,
 )
@@ -24,10 +24,10 @@ def medication(ctx: Context, entry: Entry) -> Skip:
     return Skip("read through MedicationRequest", used=True)
 
 
-def medication_request(ctx: Context, entry: Entry) -> list[Row] | Skip:
+def medication_request(ctx: Context, entry: Entry) -> list[Row] | Skip | Retract:
     resource = entry.resource
     if resource.get("status") == "entered-in-error":
-        return Skip("entered in error")
+        return Retract(Medication, {ctx.fhir_id(entry)})
     concept, name = _medication_concept(ctx, resource)
     name = concept_label(concept) or name
     if not name:
@@ -123,9 +123,11 @@ _APPOINTMENT_STATUS = {"proposed": "requested", "pending": "requested", "waitlis
 _VIRTUAL_WORDS = ("video", "virtual", "telehealth", "telemedicine")
 
 
-def encounter(ctx: Context, entry: Entry) -> list[Row] | Skip:
+def encounter(ctx: Context, entry: Entry) -> list[Row] | Skip | Retract:
     """A past (or current) visit, shown with the patient's appointments."""
     resource = entry.resource
+    if resource.get("status") == "entered-in-error":
+        return Retract(Appointment, {ctx.fhir_id(entry)})
     status = _ENCOUNTER_STATUS.get(resource.get("status"))
     if status is None:
         return Skip(f"status {resource.get('status')}")
@@ -152,9 +154,11 @@ def encounter(ctx: Context, entry: Entry) -> list[Row] | Skip:
     return [Row(Appointment, "Encounter", values, ctx.patient_of(entry, "subject", resource.get("subject")))]
 
 
-def appointment(ctx: Context, entry: Entry) -> list[Row] | Skip:
+def appointment(ctx: Context, entry: Entry) -> list[Row] | Skip | Retract:
     """A scheduled visit, often in the future; the patient is one of its participants."""
     resource = entry.resource
+    if resource.get("status") == "entered-in-error":
+        return Retract(Appointment, {ctx.fhir_id(entry)})
     status = _APPOINTMENT_STATUS.get(resource.get("status"))
     if status is None:
         return Skip(f"status {resource.get('status')}")
@@ -216,11 +220,11 @@ def _minutes(start, end) -> int:
 
 # --- Condition and Immunization --------------------------------------------------------------
 
-def condition(ctx: Context, entry: Entry) -> list[Row] | Skip:
+def condition(ctx: Context, entry: Entry) -> list[Row] | Skip | Retract:
     resource = entry.resource
     verification = first_code(resource.get("verificationStatus"))
     if verification == "entered-in-error":
-        return Skip("entered in error")
+        return Retract(Condition, {ctx.fhir_id(entry)})
     concept = resource.get("code")
     coding = coding_in(concept, SNOMED) or next(
         (c for c in (concept or {}).get("coding") or [] if c.get("code")), None)
@@ -242,10 +246,10 @@ def condition(ctx: Context, entry: Entry) -> list[Row] | Skip:
     return [Row(Condition, "Condition", values, ctx.patient_of(entry, "subject", resource.get("subject")))]
 
 
-def immunization(ctx: Context, entry: Entry) -> list[Row] | Skip:
+def immunization(ctx: Context, entry: Entry) -> list[Row] | Skip | Retract:
     resource = entry.resource
     if resource.get("status") == "entered-in-error":
-        return Skip("entered in error")
+        return Retract(Immunization, {ctx.fhir_id(entry)})
     concept = resource.get("vaccineCode")
     cvx = coding_in(concept, CVX)
     name = concept_label(concept) or (cvx or {}).get("code")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
-from portal.fhir.bundle import Entry, EntryError
-from portal.fhir.mapping import FHIR_ID_LENGTH, Context, Row, Skip, when
+from portal.fhir.bundle import Entry, EntryError, referenced_fhir_id
+from portal.fhir.mapping import FHIR_ID_LENGTH, Context, Retract, Row, Skip, when
 from portal.fhir.values import (
     BCP47, LOINC, attachment_text, concept_label, coding_in, decimal_for_column, first_code,
     parse_local_date, primary_language,
@@ -71,10 +71,14 @@ def preferred_language(communication: list[dict]) -> str | None:
 
 # --- Observation -----------------------------------------------------------------------------
 
-def observation(ctx: Context, entry: Entry) -> list[Row] | Skip:
+def observation(ctx: Context, entry: Entry) -> list[Row] | Skip | Retract:
     resource = entry.resource
     if resource.get("status") == "entered-in-error":
-        return Skip("entered in error")
+        fhir_id = ctx.fhir_id(entry)
+        # Component rows are "<id>#<code>" (the prefix finds them all), or a hash of that when
+        # it is too long, which only the components the retraction still carries can rebuild.
+        keys = {component_fhir_id(fhir_id, key) for _, _, key in _component_codes(resource)}
+        return Retract(Result, {fhir_id, *keys}, prefixes={f"{fhir_id}#"})
     categories = {coding.get("code") for concept in resource.get("category") or []
                   for coding in concept.get("coding") or []}
     if not categories & KEPT_OBSERVATION_CATEGORIES:
@@ -100,14 +104,9 @@ def observation(ctx: Context, entry: Entry) -> list[Row] | Skip:
         rows.append(Row(Result, "Observation", values, patient_key))
     # A panel such as blood pressure (85354-9) is one row per component (8480-6 systolic,
     # 8462-4 diastolic): the portal shows, flags and trends each number on its own.
-    seen: set[str] = set()
-    for position, component in enumerate(components):
-        code = coding_in(component.get("code"), LOINC)
-        if not code:
-            continue
+    for position, code, key in _component_codes(resource):
+        component = components[position]
         where = f"component[{position}]"
-        key = code["code"] if code["code"] not in seen else f"{code['code']}.{position}"
-        seen.add(code["code"])
         values = {"fhir_id": component_fhir_id(fhir_id, key),
                   "loinc_code": ctx.code(Result, "loinc_code", code["code"], f"{where}.code"),
                   "name": ctx.label(Result, "name", concept_label(component.get("code")) or code["code"]),
@@ -117,6 +116,18 @@ def observation(ctx: Context, entry: Entry) -> list[Row] | Skip:
     if not rows:
         return Skip("no LOINC-coded value or component")
     return rows
+
+
+def _component_codes(resource: dict) -> list[tuple[int, dict, str]]:
+    """(position, LOINC coding, key) of each LOINC-coded component; the key is the code, or
+    "<code>.<position>" when the code came earlier in the same Observation."""
+    found, seen = [], set()
+    for position, component in enumerate(resource.get("component") or []):
+        code = coding_in(component.get("code"), LOINC)
+        if code:
+            found.append((position, code, code["code"] if code["code"] not in seen else f"{code['code']}.{position}"))
+            seen.add(code["code"])
+    return found
 
 
 def component_fhir_id(observation_id: str, code: str) -> str:
@@ -202,13 +213,13 @@ def _number(value, where: str):
 
 # --- DiagnosticReport ------------------------------------------------------------------------
 
-def diagnostic_report(ctx: Context, entry: Entry) -> list[Row] | Skip:
+def diagnostic_report(ctx: Context, entry: Entry) -> list[Row] | Skip | Retract:
     """Gives its name to the Observations it groups (the panel); its presentedForm becomes a
     note only when it is text and no DocumentReference in the bundle already carries it."""
     resource = entry.resource
-    if resource.get("status") == "entered-in-error":
-        return Skip("entered in error")
     panel = concept_label(resource.get("code"))
+    if resource.get("status") == "entered-in-error":
+        return _retract_report(ctx, entry, panel)
     grouped = 0
     for position, reference in enumerate(resource.get("result") or []):
         target = ctx.index.find((reference or {}).get("reference") or "")
@@ -237,6 +248,19 @@ def diagnostic_report(ctx: Context, entry: Entry) -> list[Row] | Skip:
     return Skip("no text and no kept results")
 
 
+def _retract_report(ctx: Context, entry: Entry, panel: str | None) -> Retract:
+    """The note the report made has the report's fhir_id. Its panel name on Observations in
+    this bundle goes by itself (they are re-imported without it); from those imported before,
+    the Retract clears it."""
+    grouped = set()
+    for reference in entry.resource.get("result") or []:
+        ref = (reference or {}).get("reference") or ""
+        key = referenced_fhir_id(ref, "Observation") if panel and ctx.index.find(ref) is None else None
+        if key:
+            grouped.add(key)
+    return Retract(ClinicalNote, {ctx.fhir_id(entry)}, panel=ctx.label(Result, "panel", panel), grouped=grouped)
+
+
 def _report_keys(entry: Entry) -> set[str]:
     keys = {entry.full_url} if entry.full_url else set()
     if entry.id:
@@ -258,10 +282,10 @@ def note_links(entry: Entry) -> set[str]:
 
 # --- DocumentReference -----------------------------------------------------------------------
 
-def document_reference(ctx: Context, entry: Entry) -> list[Row] | Skip:
+def document_reference(ctx: Context, entry: Entry) -> list[Row] | Skip | Retract:
     resource = entry.resource
     if resource.get("status") == "entered-in-error" or resource.get("docStatus") == "entered-in-error":
-        return Skip("entered in error")
+        return Retract(ClinicalNote, {ctx.fhir_id(entry)})
     text, language = None, None
     for position, content in enumerate(resource.get("content") or []):
         attachment = content.get("attachment") or {}

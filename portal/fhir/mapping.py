@@ -3,7 +3,8 @@ references and fits values to the portal's columns.
 
 The rule for a resource the portal cannot use: if it is malformed (a wrong type, a reference
 to nothing) it is an error and the whole bundle is refused; if it is well formed but cannot be
-shown (no LOINC code, no date, entered in error) it is skipped and counted with the reason.
+shown (no LOINC code, no date) it is skipped and counted with the reason. If it is entered
+in error, the EHR has withdrawn it: the mapper returns a Retract and the rows it once made go.
 """
 from __future__ import annotations
 
@@ -33,6 +34,21 @@ class Skip:
     when its content went into other rows (a report's panel name, a Medication's name)."""
     reason: str
     used: bool = False
+
+
+@dataclass
+class Retract:
+    """The EHR withdrew the resource (status entered-in-error): the rows earlier imports made
+    from it are removed in this bundle's transaction, so a wrong result or note stops showing.
+    `fhir_ids` are exact keys in `model`'s table; `prefixes` find rows derived from it whose
+    keys start with one ("<observation id>#" for component rows). A DiagnosticReport also named
+    the panel of the Results in `grouped` (fhir_ids of Observations not in this bundle): that
+    panel name is cleared from them."""
+    model: type
+    fhir_ids: set[str]
+    prefixes: set[str] = field(default_factory=set)
+    panel: str | None = None
+    grouped: set[str] = field(default_factory=set)
 
 
 @dataclass

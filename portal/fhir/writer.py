@@ -1,6 +1,9 @@
 """Upsert mapped rows by fhir_id: one SELECT per table for the rows that already exist, then
 one bulk INSERT and one bulk UPDATE (only rows whose values changed). The caller owns the
-transaction."""
+transaction.
+
+A correction to what the patient reads (a result's value, a note's text) shows the row as new
+again on the home page; a re-import that changes nothing leaves it as seen."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -11,10 +14,21 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from portal.fhir.mapping import Row
-from portal.models import Patient
+from portal.fhir.retract import drop_note_translations
+from portal.models import ClinicalNote, Patient, Result
 
 # Stay far below SQLite's and PostgreSQL's limits on bound parameters in one statement.
 _CHUNK = 500
+
+# The columns whose change makes a row new to the patient again (seen_by_patient_at = NULL).
+# A result's panel is left out: it is how results are grouped, not what one says.
+SHOWN_AGAIN_WHEN_CHANGED = {
+    Result: frozenset({"name", "loinc_code", "value", "value_text", "unit", "range_low", "range_high",
+                       "range_text", "range_source", "interpretation", "status", "effective_at"}),
+    ClinicalNote: frozenset({"text"}),
+}
+# A note's translation was made from its text in its language: either changing makes it stale.
+_TRANSLATED_FROM = frozenset({"text", "language"})
 
 
 def write_rows(session: Session, patients: list[Row], rows: list[Row]) -> dict[str, Counter]:
@@ -29,7 +43,9 @@ def write_rows(session: Session, patients: list[Row], rows: list[Row]) -> dict[s
         row.values["patient_id"] = patient_ids[row.patient]
         by_model[row.model].append(row)
     for model, model_rows in by_model.items():
-        _upsert(session, model, model_rows, counts)
+        changed = _upsert(session, model, model_rows, counts)
+        if model is ClinicalNote:
+            drop_note_translations(session, [key for key, names in changed.items() if names & _TRANSLATED_FROM])
     return counts
 
 
@@ -40,23 +56,28 @@ def existing_patient_ids(session: Session, fhir_ids: set[str]) -> dict[str, int]
     return found
 
 
-def _upsert(session: Session, model: type, rows: list[Row], counts: dict[str, Counter]) -> None:
+def _upsert(session: Session, model: type, rows: list[Row], counts: dict[str, Counter]) -> dict[int, set[str]]:
+    """Returns the id of each row updated, with the columns that changed."""
     if not rows:
-        return
+        return {}
     table = model.__table__
     columns = sorted({name for row in rows for name in row.values})
     existing = {}
     for chunk in _chunks([row.values["fhir_id"] for row in rows]):
         query = select(table.c.id, *(table.c[name] for name in columns)).where(table.c.fhir_id.in_(chunk))
         existing.update((record["fhir_id"], record) for record in session.execute(query).mappings())
-    inserts, updates = [], []
+    shown = SHOWN_AGAIN_WHEN_CHANGED.get(model, frozenset())
+    inserts, updates, changed = [], [], {}
     for row in rows:
         old = existing.get(row.values["fhir_id"])
         if old is None:
             inserts.append(row.values)
             counts[row.source]["created"] += 1
-        elif any(_differs(old[name], value) for name, value in row.values.items()):
-            updates.append({"id": old["id"], **row.values})
+            continue
+        names = {name for name, value in row.values.items() if _differs(old[name], value)}
+        if names:
+            updates.append({"id": old["id"], **row.values, **({"seen_by_patient_at": None} if names & shown else {})})
+            changed[old["id"]] = names
             counts[row.source]["updated"] += 1
         else:
             counts[row.source]["unchanged"] += 1
@@ -64,6 +85,7 @@ def _upsert(session: Session, model: type, rows: list[Row], counts: dict[str, Co
         session.execute(insert(model), inserts)
     if updates:
         session.execute(update(model), updates)
+    return changed
 
 
 def _differs(stored, new) -> bool:
