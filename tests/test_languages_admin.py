@@ -119,3 +119,14 @@ def test_the_redis_queue_carries_jobs_between_processes():
     if not url:
         pytest.skip("Redis tests need TEST_REDIS_URL (CI sets it), e.g. redis://127.0.0.1:6379/15")
     _queue_round_trip(url)
+
+
+def test_a_job_for_a_note_removed_since_it_was_queued_ends_quietly(app, people):
+    from portal.language.jobs import GONE, translate_document_job
+    from portal.models import ClinicalNote
+
+    note_id = people.bruno_note.id
+    db.session.delete(db.session.get(ClinicalNote, note_id))
+    db.session.commit()
+    # Huey runs in immediate mode in tests: the task's result is its return value.
+    assert translate_document_job("note", note_id, "es")() == GONE

@@ -11,6 +11,7 @@ from portal.queue import huey
 
 RETRIES = 3
 RETRY_DELAY_SECONDS = 30
+GONE = "gone"
 _app = None
 
 
@@ -29,7 +30,15 @@ def _in_app_context(function, *args):
 @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY_SECONDS)
 def translate_document_job(kind: str, object_id: int, target: str) -> str:
     from portal.language.service import run_translation
-    return _in_app_context(lambda: run_translation(kind, object_id, target).status)
+
+    def run() -> str:
+        try:
+            return run_translation(kind, object_id, target).status
+        except LookupError:
+            # Removed after the job was queued (an EHR retraction): nothing to translate, and
+            # retrying could never succeed.
+            return GONE
+    return _in_app_context(run)
 
 
 def translate_later(kind: str, object_id: int, target: str) -> None:
