@@ -89,16 +89,19 @@ class CaselessPattern:
     def finditer(self, text: str):
         lowered = text.lower()
         if len(lowered) != len(text):
-            yield from self.ignore_case.finditer(text)
-            return
-        for m in self.exact.finditer(lowered):
-            yield _Match(text, m.start(), m.end())
+            return self.ignore_case.finditer(text)
+        # All at once: cheaper than a generator resumed for every match.
+        return iter([_Match(text, m.start(), m.end()) for m in self.exact.finditer(lowered)])
 
     def findall(self, text: str) -> list[str]:
         return [m.group() for m in self.finditer(text)]
 
     def search(self, text: str):
-        return next(self.finditer(text), None)
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            return self.ignore_case.search(text)
+        m = self.exact.search(lowered)         # no generator for one match
+        return _Match(text, m.start(), m.end()) if m else None
 
 
 class _Match:

@@ -126,8 +126,23 @@ def _abbreviation_entry(rows: tuple[Entry, ...], sentence: str, start: int, end:
     return None
 
 
+class _ProtectedOnDemand:
+    """find_protected(text) worked out at the first question: a sentence with no
+    glossary word in it never needs its protected spans here."""
+
+    __slots__ = ("text", "lang", "_found")
+
+    def __init__(self, text: str, lang: str):
+        self.text, self.lang, self._found = text, lang, None
+
+    def overlaps(self, start: int, end: int) -> bool:
+        if self._found is None:
+            self._found = find_protected(self.text, self.lang)
+        return self._found.overlaps(start, end)
+
+
 def _find_candidates(sentence: str, lang: str, glossary: Glossary,
-                     protected: Protected) -> list[_Candidate]:
+                     protected: Protected | _ProtectedOnDemand) -> list[_Candidate]:
     found: list[_Candidate] = []
     if glossary.abbreviation_re is not None:
         for m in glossary.abbreviation_re.finditer(sentence):
@@ -148,7 +163,7 @@ def _find_candidates(sentence: str, lang: str, glossary: Glossary,
             plain: str | None = None
             if not entry.keeps:
                 plain = entry.plain
-                if _before_noun(sentence, m.end(), lang) and entry.before_noun:
+                if entry.before_noun and _before_noun(sentence, m.end(), lang):   # cheap test first
                     plain = entry.before_noun
                 if plain == ONLY_BEFORE_NOUN:
                     continue
@@ -165,22 +180,32 @@ def _find_candidates(sentence: str, lang: str, glossary: Glossary,
 
 # --------------------------------------------------------------------------- applying them
 
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _match_case(cand: _Candidate, sentence: str) -> str:
     plain = cand.plain or ""
-    letters = _NON_LETTER.sub("", cand.original)
-    sentence_letters = _NON_LETTER.sub("", sentence)
-    if cand.kind == "jargon" and len(letters) > 1 and letters.isupper():
-        return plain.upper()
-    if cand.kind == "abbreviation" and len(sentence_letters) > 3 and sentence_letters.isupper():
-        return plain.upper()                     # an ALL-CAPS heading stays all caps
-    at_start = not re.search(r"\w", sentence[: cand.start])
+    # Each test looks only at what it needs (the whole sentence only for an abbreviation).
+    if cand.kind == "jargon":
+        letters = _NON_LETTER.sub("", cand.original)
+        if len(letters) > 1 and letters.isupper():
+            return plain.upper()
+    elif cand.kind == "abbreviation":
+        sentence_letters = _NON_LETTER.sub("", sentence)
+        if len(sentence_letters) > 3 and sentence_letters.isupper():
+            return plain.upper()                 # an ALL-CAPS heading stays all caps
+    at_start = _WORD_CHAR.search(sentence, 0, cand.start) is None
     if (cand.kind == "jargon" and cand.original[:1].isupper()) or at_start:
         return plain[:1].upper() + plain[1:]
     return plain
 
 
+_INITIALISM = re.compile(r"[A-Z]{2,5}\b")
+_ARTICLE_EN = re.compile(r"(?<!\w)(an?)(\s+)\Z", re.IGNORECASE)
+
+
 def _english_article(word: str) -> str:
-    if re.match(r"[A-Z]{2,5}\b", word):                     # initialism: "an MRI", "a CT"
+    if _INITIALISM.match(word):                     # initialism: "an MRI", "a CT"
         return "an" if word[0] in _VOWEL_SOUND_LETTERS else "a"
     lower = word.lower()
     if lower.startswith(("one", "uni", "use", "usu", "ur", "ut", "eu")):
@@ -204,7 +229,11 @@ def _fix_article(sentence: str, cand: _Candidate, text: str, lang: str) -> tuple
     """Agree the article in front of a replacement: "an incision" -> "a cut"."""
     before = sentence[: cand.start]
     if lang == "en":
-        m = re.search(r"(?<!\w)(an?)(\s+)\Z", before, re.IGNORECASE)
+        if not before[-1:].isspace():
+            return cand.start, text              # no space before the word: no article either
+        # The article ends where the trailing white space starts: search only from there
+        # (the look-behind still sees the text before the search position).
+        m = _ARTICLE_EN.search(before, max(0, len(before.rstrip()) - 2))
         if not m:
             return cand.start, text
         article = _english_article(text.split()[0]) if text.split() else m.group(1)
@@ -412,7 +441,7 @@ class _Note:
     def candidates_of(self, text: str) -> list[_Candidate]:
         found = self._candidates.get(text)
         if found is None:
-            found = _find_candidates(text, self.lang, self.glossary, find_protected(text, self.lang))
+            found = _find_candidates(text, self.lang, self.glossary, _ProtectedOnDemand(text, self.lang))
             self._candidates[text] = found
         return found
 

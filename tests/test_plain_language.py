@@ -666,3 +666,33 @@ def test_cli_bad_language_exits_1(tmp_path):
     out = run_cli("simplify", "--lang", "fr", str(note))
     assert out.returncode == 1
     assert "invalid choice" in out.stderr
+
+
+# --------------------------------------------------------------------------- plainer words, round 2
+
+def test_round2_rows_keep_grammar_and_meaning_in_context():
+    text = simplify("Respirations are even and unlabored. There is no lymphadenopathy. "
+                    "The genitalia is normal.").text
+    assert "Breathing is even" in text and "Breathing are" not in text
+    assert "no lymph node swelling" in text and "is no swollen" not in text
+    assert "genitals are normal" in text
+    # Monitoring is not "seeing"; an adjective "attempted" is not "tried".
+    watched = simplify("The patient was observed overnight and discharged home.").text
+    assert "was seen" not in watched
+    attempted = simplify("Sperm was banked before the next attempted ovulation induction.").text
+    assert "next tried" not in attempted
+    # "occlusion" is the bite in a dental note: only blood vessel phrases become "blockage".
+    assert "blockage" not in simplify("Dental exam shows normal occlusion of the teeth.").text
+    assert "complete blockage" in simplify("There is complete occlusion of the left artery.").text
+
+
+def test_round2_appropriate_never_becomes_a_side():
+    text = simplify("After appropriate patient identification, the appropriate vessels were found "
+                    "and tied off.").text
+    assert " right " not in f" {text.lower()} " and "finding" not in text.lower()
+
+
+def test_round2_medicine_wording():
+    text = simplify("Upon arrival, the patient was noted to have an abrupt onset of chest pain. "
+                    "Take 1 tablet twice daily as directed.").text
+    assert "1 tablet" in text and "twice a day" in text and "sudden" in text
