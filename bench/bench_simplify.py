@@ -1,6 +1,6 @@
 """Benchmark plain_language.simplify on real notes: speed, grades, safety.
 
-    python bench/bench_simplify.py [NOTES_DIR] [--lang en] [--show N]
+    python bench/bench_simplify.py [NOTES_DIR] [--lang en] [--show N] [--half dev|check]
 
 NOTES_DIR defaults to ../shared/data/notes next to the repository (the notes
 are never copied into the repository).  Prints figures; asserts nothing.
@@ -60,9 +60,14 @@ def fragments(text: str, lang: str) -> int:
     return sum(1 for s, e in sentence_spans(text, lang) if word_count(text[s:e]) <= 2)
 
 
-def load_notes(folder: Path) -> list[tuple[str, str]]:
+def load_notes(folder: Path, half: str | None = None) -> list[tuple[str, str]]:
+    """The folder's non-empty notes; `half` "dev" or "check": the files at even or odd
+    positions in name order, so word lists and rules chosen on one half can be checked on the other."""
     notes = []
-    for path in sorted(folder.glob("*.txt")):
+    paths = sorted(folder.glob("*.txt"))
+    if half:
+        paths = paths[0 if half == "dev" else 1::2]
+    for path in paths:
         text = path.read_text(encoding="utf-8", errors="replace")
         if text.strip():
             notes.append((path.name, text))
@@ -84,12 +89,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notes", nargs="?", type=Path, default=DEFAULT_NOTES)
     parser.add_argument("--lang", default="en", choices=["en", "es"])
     parser.add_argument("--show", type=int, default=0, help="print N example rewrites")
+    parser.add_argument("--half", choices=["dev", "check"],
+                        help="only the notes at even (dev) or odd (check) positions in name order")
     args = parser.parse_args(argv)
 
     if not args.notes.is_dir():
         print(f"error: notes folder not found: {args.notes}", file=sys.stderr)
         return 1
-    notes = load_notes(args.notes)
+    notes = load_notes(args.notes, args.half)
     if not notes:
         print(f"error: no .txt notes in {args.notes}", file=sys.stderr)
         return 1
