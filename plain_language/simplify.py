@@ -96,6 +96,35 @@ _NEXT_SIZE = re.compile(r"\s+#?\d[\w./-]*\s+[^\W\d_]")     # "interrupted 3-0 Vi
 _VOWEL_SOUND_LETTERS = set("AEFHILMNORSX")   # "an MRI", "an x-ray", "an LMP"
 
 
+# Spanish adjectives that agree in gender, known by their endings ("intensa", "moderada",
+# "crónica", "dolorosa") or listed; verbs that also end in -a ("empeora", "presenta") do not match.
+_ES_AGREEING_ENDINGS = tuple(stem + end for stem in ("os", "ad", "id", "iv", "ic", "ens", "ud", "er", "us", "ient")
+                             for end in ("o", "a", "os", "as"))
+_ES_AGREEING_WORDS = frozenset("""alto alta altos altas bajo baja bajos bajas nuevo nueva nuevos nuevas
+franco franca súbito súbita súbitos súbitas blanco blanca negro negra rojo roja seco seca secos secas
+mismo misma""".split())
+_ES_DEGREE_WORDS = frozenset("muy poco más menos tan bastante algo".split())
+
+
+def _gendered_adjective_follows(sentence: str, end: int) -> bool:
+    """Spanish: does an adjective that agrees with the term come next ("cefalea intensa")?
+
+    Replacing a noun by a plain phrase of another gender ("cefalea" -> "dolor de cabeza") would
+    leave it disagreeing ("dolor de cabeza intensa"); such a term is left as written and defined.
+    """
+    position = end
+    for _ in range(3):
+        m = _NEXT_WORD.match(sentence, position)
+        if not m:
+            return False
+        word = m.group(1).lower()
+        if word in _ES_DEGREE_WORDS:        # "cefalea muy intensa": look past "muy"
+            position = m.end()
+            continue
+        return word in _ES_AGREEING_WORDS or (len(word) > 5 and word.endswith(_ES_AGREEING_ENDINGS))
+    return False
+
+
 def _before_noun(sentence: str, end: int, lang: str) -> bool:
     """Is the matched word followed by a noun-like word ("bilateral hernias")?"""
     m = _NEXT_WORD.match(sentence, end)
@@ -166,6 +195,9 @@ def _find_candidates(sentence: str, lang: str, glossary: Glossary,
                 if entry.before_noun and _before_noun(sentence, m.end(), lang):   # cheap test first
                     plain = entry.before_noun
                 if plain == ONLY_BEFORE_NOUN:
+                    continue
+                # A gender column means the plain phrase's gender differs from the term's.
+                if entry.gender and lang == "es" and _gendered_adjective_follows(sentence, m.end()):
                     continue
             found.append(_Candidate(m.start(), m.end(), m.group(), plain, "jargon", entry))
     # Longest match wins where abbreviations and jargon overlap; fixed names block.

@@ -640,7 +640,7 @@ def test_cli_prints_one_json_object(tmp_path):
 
 
 def test_cli_reads_standard_input():
-    out = run_cli("simplify", "--lang", "es", "-", stdin="La paciente presenta cefalea intensa desde ayer.")
+    out = run_cli("simplify", "--lang", "es", "-", stdin="La paciente presenta cefalea desde ayer.")
     assert out.returncode == 0, out.stderr
     assert "dolor de cabeza" in json.loads(out.stdout)["simplified"]
 
@@ -696,3 +696,20 @@ def test_round2_medicine_wording():
     text = simplify("Upon arrival, the patient was noted to have an abrupt onset of chest pain. "
                     "Take 1 tablet twice daily as directed.").text
     assert "1 tablet" in text and "twice a day" in text and "sudden" in text
+
+
+# --- Spanish: a plain phrase of another gender never leaves an adjective disagreeing ---
+
+@pytest.mark.parametrize("sentence", [
+    "La paciente refiere cefalea intensa desde hace 3 días.",
+    "La paciente refiere cefalea muy intensa desde ayer.",
+])
+def test_a_spanish_term_followed_by_an_agreeing_adjective_stays_and_is_defined(sentence):
+    result = simplify(sentence, "es")
+    assert "dolor de cabeza intens" not in result.text      # never "dolor de cabeza intensa"
+    assert "cefalea" in result.text and "cefalea" in [d.term for d in result.definitions]
+
+
+def test_a_spanish_term_without_an_agreeing_adjective_is_still_replaced():
+    assert "dolor de cabeza desde hace 3 días" in simplify("Refiere cefalea desde hace 3 días.", "es").text
+    assert "dolor de cabeza tipo migraña" in simplify("Presenta cefalea tipo migraña desde ayer.", "es").text
