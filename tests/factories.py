@@ -8,6 +8,7 @@ from decimal import Decimal
 from portal.auth.passwords import hash_password
 from portal.extensions import db
 from portal.models import ClinicalNote, Patient, ReadingLevel, Result, Role, User
+from portal.models.people import HelperKind
 
 PASSWORD = "correct horse battery staple"
 _HASH = None
@@ -22,9 +23,11 @@ def _password_hash() -> str:
 
 
 def user(login: str, role: Role, name: str, patient: Patient | None = None, language: str | None = None,
-         reading_level: ReadingLevel = ReadingLevel.STANDARD) -> User:
+         reading_level: ReadingLevel = ReadingLevel.STANDARD, helper_kind: HelperKind | None = None) -> User:
+    if role is Role.CHW and helper_kind is None:
+        helper_kind = HelperKind.CHW  # as the clinic's form and the migration make every helper
     account = User(login=login, password_hash=_password_hash(), role=role, display_name=name,
-                   patient=patient, preferred_language=language, reading_level=reading_level)
+                   patient=patient, preferred_language=language, reading_level=reading_level, helper_kind=helper_kind)
     db.session.add(account)
     db.session.commit()
     return account

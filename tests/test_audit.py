@@ -52,6 +52,31 @@ def test_the_patient_reads_it_in_spanish(browser, people):
     assert "Carla Worker, promotor(a) de salud, miró sus resultados de pruebas el 3 de marzo de 2026 a las 10:14" in page
 
 
+@pytest.fixture
+def caregiver(people):
+    """A family caregiver: the same role as the CHW (same access rules), another kind of helper."""
+    from portal.models import Role
+    from portal.models.people import HelperKind
+    from tests import factories
+    return factories.user("dana@example.org", Role.CHW, "Dana Walker", helper_kind=HelperKind.CAREGIVER)
+
+
+def test_a_caregivers_visit_names_them_as_family_not_as_a_health_worker(browser, people, caregiver):
+    _event(people, actor=caregiver, patient=people.alice_patient)
+    _event(people, actor=people.chw, patient=people.alice_patient, what="note", at=MARCH_3 + timedelta(hours=1))
+    browser.sign_in("alice@example.org")
+    page = browser.get("/who-looked").get_data(as_text=True)
+    assert "Dana Walker, family member or caregiver, looked at your test results on March 3, 2026 at 10:14" in page
+    assert "Carla Worker, community health worker, looked at your notes on March 3, 2026 at 11:14" in page
+
+
+def test_a_caregivers_visit_in_spanish(browser, people, caregiver):
+    _event(people, actor=caregiver)
+    browser.sign_in("bruno@example.org")
+    page = browser.get("/who-looked").get_data(as_text=True)
+    assert "Dana Walker, familiar o cuidador(a), miró sus resultados de pruebas el 3 de marzo de 2026" in page
+
+
 def test_the_patient_sees_only_their_own_record_and_not_their_own_visits(browser, people):
     _event(people, what="results")  # about Bruno
     browser.sign_in("alice@example.org")
@@ -118,6 +143,17 @@ def test_admins_search_by_patient_by_person_and_by_dates(browser, people, admin)
     assert "Nora Nurse" in by_person and "Carla Worker" not in by_person
     by_dates = _search(browser, start="2026-03-01", end="2026-03-03")
     assert "Bruno Díaz" in by_dates and "Alice Walker" not in by_dates
+
+
+def test_admins_see_what_kind_of_helper_or_staff_each_person_is(browser, people, admin, caregiver):
+    _event(people, actor=caregiver, at=MARCH_3)
+    _event(people, actor=people.chw, at=MARCH_3 + timedelta(minutes=1))
+    _event(people, actor=people.staff, at=MARCH_3 + timedelta(minutes=2))
+    browser.sign_in("admin@example.org")
+    page = _search(browser)
+    assert "Dana Walker <span class=\"meta\">family member or caregiver · dana@example.org</span>" in page
+    assert "Carla Worker <span class=\"meta\">community health worker · chw@example.org</span>" in page
+    assert "Nora Nurse <span class=\"meta\">clinic staff · nurse@example.org</span>" in page
 
 
 def test_a_search_with_a_wrong_date_says_what_is_wrong(browser, people, admin):

@@ -15,6 +15,7 @@ from portal.models import (
     Appointment, AuditEvent, ClinicalNote, Invoice, Medication, Message, MessageThread, Patient,
     ProxyGrant, ReadingLevel, Result, Role, Scope, User,
 )
+from portal.models.people import HelperKind
 from tests import factories
 
 # A fixed "today" makes every date in the demo known; a Wednesday in a month without a holiday.
@@ -77,6 +78,9 @@ def test_reading_levels_and_languages(logins):
     assert english.preferred_language == "en" and english.user.reading_level == ReadingLevel.STANDARD
     chw = db.session.scalar(select(User).where(User.role == Role.CHW))
     assert chw.preferred_language == "es"
+    # Rosa is a community health worker, and the only helper: only helpers have a kind.
+    assert chw.helper_kind is HelperKind.CHW
+    assert db.session.scalar(select(func.count(User.id)).where(User.helper_kind.is_not(None))) == 1
 
 
 def test_every_printed_login_signs_in(logins):

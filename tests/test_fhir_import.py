@@ -394,8 +394,13 @@ def test_retraction_removes_rows_components_and_what_hangs_off_them(runner):
     # The import queued the notes' Spanish translations; add the simpler-words one as well.
     db.session.add(DocumentTranslation(kind="note_simple", object_id=history.id, source_lang="en",
                                        target_lang="es", status="ready", segments=[]))
-    db.session.add(RefillRequest(medication_id=by_fhir_id(Medication, METFORMIN_ID).id, patient_id=patient.id,
-                                 requested_by_id=maria.id))
+    renewal = RefillRequest(medication_id=by_fhir_id(Medication, METFORMIN_ID).id, patient_id=patient.id,
+                            requested_by_id=maria.id, patient_note="Necesito más pastillas")
+    db.session.add(renewal)
+    db.session.flush()
+    # The staff's English translation of her note on the renewal goes with the renewal.
+    db.session.add(DocumentTranslation(kind="renewal_note", object_id=renewal.id, source_lang="es",
+                                       target_lang="en", status="ready", segments=[]))
     db.session.add(AppointmentRequest(patient_id=patient.id, requested_by_id=maria.id, reason="Follow-up",
                                       status="booked", appointment_id=by_fhir_id(Appointment, VISIT_ID).id))
     db.session.add(AuditEvent(actor_id=maria.id, patient_id=patient.id, action="view", what="note",
@@ -418,7 +423,7 @@ def test_retraction_removes_rows_components_and_what_hangs_off_them(runner):
     after = table_counts()
     changes = {name: after[name] - before[name] for name in after if after[name] != before[name]}
     assert changes == {"results": -2 + 1, "clinical_notes": -1, "medications": -1, "conditions": -1,
-                       "immunizations": -1, "appointments": -1, "document_translations": -2,
+                       "immunizations": -1, "appointments": -1, "document_translations": -3,
                        "refill_requests": -1}
     fhir_ids = set(db.session.scalars(sa.select(Result.fhir_id)))
     assert not {key for key in fhir_ids if key.startswith(BLOOD_PRESSURE_ID)}  # both components

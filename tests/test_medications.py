@@ -284,7 +284,10 @@ def test_staff_see_the_request_and_the_view_is_audited(browser, people):
     page = _page(browser, _staff_url(renewal))
     assert "Bruno Díaz" in page and "Metformin 500 mg tablet" in page and "Farmacia Central" in page
     assert "Take 1 tablet by mouth 2 times a day." in page
-    assert 'lang="es">Me quedan pocas pastillas, por favor.</blockquote>' in page
+    # The note in English (FakeEngine), labelled, with the patient's words one tap away.
+    assert "English, translated by computer" in page and "[en] Me quedan" in page
+    assert '<summary>As written (Spanish)</summary>' in page
+    assert 'lang="es">Me quedan pocas pastillas, por favor.</div>' in page
     event = db.session.scalars(select(AuditEvent)).one()
     assert (event.actor_id, event.patient_id, event.action, event.what, event.object_id) == (
         people.staff.id, people.bruno_patient.id, "view", "renewal", renewal.id)

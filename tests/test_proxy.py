@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEvent, ProxyGrant, Role, Scope, User
+from portal.models.people import HelperKind
 from portal.models.base import utcnow
 from portal.proxy.service import clinic_today, helper_code
 from tests import factories
@@ -359,14 +360,73 @@ def test_a_new_code_replaces_the_old_one_and_ends_old_sessions(app, browser, peo
     assert browser.sign_in("alice@example.org", "forgot it, new one").status_code == 302
 
 
-def test_staff_make_an_account_for_a_caregiver_who_then_helps_under_a_grant(browser, people):
+def _new_helper(browser, kind="caregiver", login="pedro.diaz", name="Pedro Díaz", language="es"):
+    """Staff make a helper account; returns the response (the printed sheet when it worked)."""
     browser.sign_in("nurse@example.org")
-    response = browser.submit("/proxy/staff/helpers/new", "/proxy/staff/helpers/new",
-                              {"display_name": "Pedro Díaz", "login": "pedro.diaz", "language": "es"})
-    code = _code(response)
+    data = {"display_name": name, "login": login, "language": language}
+    if kind is not None:
+        data["kind"] = kind
+    response = browser.submit("/proxy/staff/helpers/new", "/proxy/staff/helpers/new", data)
     browser.sign_out()
-    _activate(browser, code, login="pedro.diaz")
+    return response
+
+
+def test_staff_make_an_account_for_a_caregiver_who_then_helps_under_a_grant(app, browser, people):
+    from tests.conftest import Browser
+    code = _code(_new_helper(browser, kind="caregiver"))
+    _activate(browser, code, login="pedro.diaz")  # leaves this browser in Pedro's Spanish
     pedro = db.session.scalar(select(User).where(User.login == "pedro.diaz"))
-    assert pedro.role is Role.CHW and pedro.patient_id is None
+    # Same role as a CHW, so every access check treats him the same; only the words differ.
+    assert pedro.role is Role.CHW and pedro.helper_kind is HelperKind.CAREGIVER and pedro.patient_id is None
+    alice = Browser(app.test_client())
+    alice.sign_in("alice@example.org")
+    _give(alice, helper="pedro.diaz", scopes=("results",))
+    helpers = alice.get("/helpers").get_data(as_text=True)
+    assert 'Pedro Díaz</h3>\n    <p class="meta">Family member or caregiver</p>' in helpers
+    assert "ommunity health worker" not in helpers.split("People who can help you now")[1]  # not the intro
     browser.sign_in("pedro.diaz", "a new password 1")
     assert "Pacientes a quienes ayuda" in browser.get("/").get_data(as_text=True)
+    _act_for(browser, people.alice_patient)
+    assert browser.get("/results/").status_code == 200
+    looked = alice.get("/who-looked").get_data(as_text=True)
+    assert "Pedro Díaz, family member or caregiver, looked at your test results on" in looked
+    assert "community health worker" not in looked
+    browser.sign_out()
+    browser.sign_in("nurse@example.org")
+    assert browser.get("/proxy/staff/patients?page=99999999999999999999").status_code == 200
+
+
+def test_staff_make_an_account_for_a_community_health_worker(browser, people):
+    browser.sign_in("nurse@example.org")
+    form = browser.get("/proxy/staff/helpers/new").get_data(as_text=True)
+    assert "What kind of helper?" in form and "Community health worker" in form and "Family member or caregiver" in form
+    assert "checked" not in form  # the clinic chooses; nobody is a CHW by default
+    browser.sign_out()
+    _code(_new_helper(browser, kind="chw", login="luz.chw", name="Luz Ramos", language="en"))
+    luz = db.session.scalar(select(User).where(User.login == "luz.chw"))
+    assert luz.role is Role.CHW and luz.helper_kind is HelperKind.CHW
+
+
+@pytest.mark.parametrize("kind", [None, "", "staff", "admin", "CAREGIVER", "family"])
+def test_a_helper_kind_not_offered_is_named_and_makes_no_account(browser, people, kind):
+    response = _new_helper(browser, kind=kind)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Choose what kind of helper this is." in page
+    assert 'value="Pedro Díaz"' in page  # what was typed is kept
+    assert db.session.scalar(select(User).where(User.login == "pedro.diaz")) is None
+
+
+def test_the_patient_and_staff_see_what_kind_of_helper_each_one_is(browser, people):
+    dana = factories.user("dana@example.org", Role.CHW, "Dana Walker", helper_kind=HelperKind.CAREGIVER)
+    _grant(people, patient=people.alice_patient)
+    db.session.add(ProxyGrant(patient_id=people.alice_patient.id, grantee_id=dana.id, scopes="results",
+                              expires_at=utcnow() - timedelta(days=1), created_by_id=people.alice.id))
+    db.session.commit()
+    browser.sign_in("alice@example.org")
+    page = browser.get("/helpers").get_data(as_text=True)
+    assert 'Carla Worker</h3>\n    <p class="meta">Community health worker</p>' in page
+    assert 'Dana Walker <span class="meta">Family member or caregiver · Ended' in page
+    browser.sign_out()
+    browser.sign_in("nurse@example.org")
+    staff_page = browser.get(f"/proxy/staff/patients/{people.alice_patient.id}/grants").get_data(as_text=True)
+    assert "Community health worker</p>" in staff_page and "Family member or caregiver · Ended" in staff_page

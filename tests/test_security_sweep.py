@@ -75,8 +75,8 @@ class Victim:
         self._add(Immunization, patient_id=b, name=f"{MARK} vaccine", occurred_at=now - timedelta(days=40))
         medication = self._add(Medication, patient_id=b, name=f"{MARK} medicine", dose_quantity=Decimal("1"),
                                dose_unit="tablet", route="oral", times_per_day=2, refills_left=2, status="active")
-        self._add(RefillRequest, medication_id=medication.id, patient_id=b, requested_by_id=user,
-                  patient_note=f"{MARK} please", pharmacy=f"{MARK} pharmacy")
+        renewal = self._add(RefillRequest, medication_id=medication.id, patient_id=b, requested_by_id=user,
+                            patient_note=f"{MARK} please", pharmacy=f"{MARK} pharmacy")
         self._add(Medication, patient_id=b, name=f"{MARK} cream", dose_quantity=Decimal("1"), dose_unit="application",
                   route="topical", times_per_day=1, refills_left=1, status="active")  # no request yet: a form
         self._add(Appointment, patient_id=b, starts_at=now + timedelta(days=3), kind="video",
@@ -86,7 +86,8 @@ class Victim:
                             status="offered", preferred_days="mon", preferred_times="morning")
         self._add(AppointmentOffer, request_id=request.id, starts_at=now + timedelta(days=5),
                   clinician=f"Dr. {MARK}", location=f"{MARK} room")
-        self._add(AppointmentRequest, patient_id=b, requested_by_id=user, reason=f"{MARK} cough")  # waits for staff
+        waiting = self._add(AppointmentRequest, patient_id=b, requested_by_id=user,
+                            reason=f"{MARK} cough")  # waits for staff
         self._add(Invoice, patient_id=b, number=f"INV-{MARK}", description=f"{MARK} visit bill", amount_cents=5000)
         thread = self._add(MessageThread, patient_id=b, subject=f"{MARK} question")
         message = self._add(Message, thread_id=thread.id, author_id=user, body=f"{MARK}: is my dose right?",
@@ -95,8 +96,12 @@ class Victim:
         self._add(ProxyGrant, patient_id=b, grantee_id=self.helper.id, scopes=ALL_SCOPES,
                   expires_at=now + timedelta(days=30), created_by_id=user)
         self._add(AuditEvent, actor_id=self.helper.id, patient_id=b, action="view", what="results")
-        for kind, object_id in (("note", note.id), ("message", message.id)):
-            self._add(DocumentTranslation, kind=kind, object_id=object_id, source_lang="en", target_lang="es",
+        # Translations staff or B read, so a page showing one to anyone else is caught too.
+        for kind, object_id, source, target in (("note", note.id, "en", "es"), ("message", message.id, "en", "es"),
+                                                ("renewal_note", renewal.id, "es", "en"),
+                                                ("visit_note", request.id, "es", "en"),
+                                                ("visit_note", waiting.id, "es", "en")):
+            self._add(DocumentTranslation, kind=kind, object_id=object_id, source_lang=source, target_lang=target,
                       status="ready", segments=[{"source": MARK, "text": MARK, "kind": "text", "kept_original": False}])
         db.session.commit()
 

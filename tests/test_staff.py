@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from portal.access import ACTING_FOR_KEY
 from portal.extensions import db
 from portal.models import (
     AppointmentRequest, AuditEvent, ClinicalNote, DocumentTranslation, Medication, Message, MessageThread,
-    RefillRequest, Result,
+    ProxyGrant, RefillRequest, Result,
 )
 from portal.models.base import utcnow
 
@@ -264,3 +265,145 @@ def test_every_staff_action_on_a_record_is_audited(browser, people):
         ("view", "patient", bruno), ("change", "note", bruno), ("change", "result", bruno),
     ]
     assert all(e.actor_id == people.staff.id for e in db.session.query(AuditEvent))
+
+
+# --- What a patient typed on a renewal or visit request, read in English ---------------------------------
+
+RENEWAL_NOTE = "Necesito más pastillas porque viajo la próxima semana."
+VISIT_REASON = "Tengo dolor de espalda desde hace una semana."
+REQUEST_KEY = "fedcba9876543210fedcba9876543210"
+
+
+def _ask_in_spanish(browser, people) -> tuple[RefillRequest, AppointmentRequest]:
+    """Bruno asks for a renewal and a visit through the forms, writing in Spanish."""
+    medication = Medication(patient_id=people.bruno_patient.id, name="Metformin 500 mg tablet", status="active")
+    db.session.add(medication)
+    db.session.commit()
+    browser.sign_in("bruno@example.org")
+    url = f"/medications/{medication.id}/renewal"
+    assert browser.submit(url, url, {"note": RENEWAL_NOTE}).status_code == 302
+    url = "/appointments/requests/new"
+    assert browser.submit(url, url, {"reason": VISIT_REASON, "kind": "either",
+                                     "idempotency_key": REQUEST_KEY}).status_code == 302
+    browser.sign_out()
+    return db.session.query(RefillRequest).one(), db.session.query(AppointmentRequest).one()
+
+
+def _translated_for_staff(page: str, original: str) -> bool:
+    """The English translation, labelled, with the patient's words one tap away in <details>."""
+    originals = re.findall(r"<details>\s*<summary>As written \(Spanish\)</summary>\s*"
+                           r'<div class="note-text" lang="es">([^<]*)</div>\s*</details>', page)
+    return ("English, translated by computer" in page and f"[en] {original.split()[0]}" in page
+            and original in originals)
+
+
+def test_a_spanish_renewal_note_and_visit_reason_reach_staff_in_english(browser, people, engine):
+    renewal, visit = _ask_in_spanish(browser, people)
+    # Queued when the patient sent them, from the detected language to the clinic's.
+    rows = {(t.kind, t.object_id): (t.source_lang, t.target_lang, t.status)
+            for t in db.session.query(DocumentTranslation)}
+    assert rows == {("renewal_note", renewal.id): ("es", "en", "ready"),
+                    ("visit_note", visit.id): ("es", "en", "ready")}
+    calls = len(engine.calls)
+
+    browser.sign_in("nurse@example.org")
+    for url, original in [("/staff/", RENEWAL_NOTE), ("/staff/", VISIT_REASON),
+                          (f"/staff/patients/{people.bruno_patient.id}", RENEWAL_NOTE),
+                          (f"/staff/patients/{people.bruno_patient.id}", VISIT_REASON),
+                          (f"/medications/staff/renewals/{renewal.id}", RENEWAL_NOTE),
+                          (f"/appointments/staff/requests/{visit.id}", VISIT_REASON)]:
+        assert _translated_for_staff(_page(browser, url), original), (url, original)
+    assert f'href="/appointments/staff/requests/{visit.id}">[en] Tengo' in _page(browser, "/staff/")
+    assert len(engine.calls) == calls  # reading them translates nothing again
+    browser.sign_out()
+
+    # The patient reads what they typed.
+    browser.sign_in("bruno@example.org")
+    page = _page(browser, f"/appointments/requests/{visit.id}")
+    assert VISIT_REASON in page and "[en]" not in page and "translated by computer" not in page
+
+
+def test_english_and_empty_notes_are_not_sent_for_translation(browser, people, engine):
+    medication = Medication(patient_id=people.alice_patient.id, name="Lisinopril 10 mg tablet", status="active")
+    other = Medication(patient_id=people.alice_patient.id, name="Metformin 500 mg tablet", status="active")
+    db.session.add_all([medication, other])
+    db.session.commit()
+    browser.sign_in("alice@example.org")
+    url = f"/medications/{medication.id}/renewal"
+    assert browser.submit(url, url, {"note": "I am travelling next week and need more tablets."}).status_code == 302
+    url = f"/medications/{other.id}/renewal"
+    assert browser.submit(url, url, {"note": "   "}).status_code == 302
+    url = "/appointments/requests/new"
+    assert browser.submit(url, url, {"reason": "My knee hurts when I walk.", "kind": "either",
+                                     "idempotency_key": REQUEST_KEY}).status_code == 302
+    browser.sign_out()
+    assert engine.calls == [] and db.session.query(DocumentTranslation).count() == 0
+
+    browser.sign_in("nurse@example.org")
+    for url in ["/staff/", f"/staff/patients/{people.alice_patient.id}"]:
+        page = _page(browser, url)
+        assert "I am travelling next week and need more tablets." in page and "My knee hurts when I walk." in page
+        assert "translated by computer" not in page and "<details>" not in page
+    assert engine.calls == [] and db.session.query(DocumentTranslation).count() == 0
+
+
+def test_while_the_translation_is_on_its_way_staff_read_the_patients_words(browser, people, engine):
+    visit = AppointmentRequest(patient_id=people.bruno_patient.id, requested_by_id=people.bruno.id,
+                               reason=VISIT_REASON, status="requested")
+    db.session.add(visit)
+    db.session.flush()
+    db.session.add(DocumentTranslation(kind="visit_note", object_id=visit.id, source_lang="es", target_lang="en",
+                                       status="pending"))
+    db.session.commit()
+    browser.sign_in("nurse@example.org")
+    page = _page(browser, f"/appointments/staff/requests/{visit.id}")
+    assert "As written (Spanish)" in page and f'lang="es">{VISIT_REASON}</div>' in page
+    assert "Translating... This takes a few seconds." in page and "translated by computer" not in page
+
+
+def test_a_request_sent_before_translation_existed_is_queued_when_staff_open_it(browser, people, engine):
+    medication = Medication(patient_id=people.bruno_patient.id, name="Metformin 500 mg tablet", status="active")
+    db.session.add(medication)
+    db.session.flush()
+    renewal = RefillRequest(medication_id=medication.id, patient_id=people.bruno_patient.id,
+                            requested_by_id=people.bruno.id, status="requested", patient_note=RENEWAL_NOTE)
+    db.session.add(renewal)
+    db.session.commit()
+    browser.sign_in("nurse@example.org")
+    assert _translated_for_staff(_page(browser, f"/medications/staff/renewals/{renewal.id}"), RENEWAL_NOTE)
+
+
+def test_without_a_model_staff_are_told_to_ask_an_interpreter(browser, people, engine):
+    engine._pairs.clear()
+    renewal, _visit = _ask_in_spanish(browser, people)
+    browser.sign_in("nurse@example.org")
+    page = _page(browser, f"/medications/staff/renewals/{renewal.id}")
+    assert "No computer translation from Spanish is available. Ask an interpreter to read it." in page
+    assert RENEWAL_NOTE in page and "translated by computer" not in page
+
+
+def test_only_staff_read_the_translations(browser, people, engine):
+    renewal, visit = _ask_in_spanish(browser, people)
+    staff_urls = ["/staff/", f"/staff/patients/{people.bruno_patient.id}",
+                  f"/medications/staff/renewals/{renewal.id}", f"/appointments/staff/requests/{visit.id}"]
+    # Another patient, and a CHW: no grant, then acting for Bruno under one.
+    for login in ["alice@example.org", "chw@example.org"]:
+        browser.sign_in(login)
+        for url in staff_urls:
+            assert browser.get(url).status_code == 403, (login, url)
+        browser.sign_out()
+    browser.sign_in("alice@example.org")
+    assert browser.get(f"/appointments/requests/{visit.id}").status_code == 404
+    browser.sign_out()
+    db.session.add(ProxyGrant(patient_id=people.bruno_patient.id, grantee_id=people.chw.id,
+                              scopes="medications appointments", expires_at=utcnow() + timedelta(days=30),
+                              created_by_id=people.bruno.id))
+    db.session.commit()
+    browser.sign_in("chw@example.org")
+    with browser.client.session_transaction() as session:
+        session[ACTING_FOR_KEY] = people.bruno_patient.id
+    for url in staff_urls:
+        assert browser.get(url).status_code == 403, url
+    for url in ["/medications/", f"/appointments/requests/{visit.id}", "/appointments/"]:
+        page = _page(browser, url)
+        assert "[en]" not in page and "translated by computer" not in page, url

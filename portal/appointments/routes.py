@@ -8,10 +8,9 @@ from portal.access import patient_in_view, record_access, staff_required
 from portal.appointments.forms import AcceptOfferForm, OfferForm, VisitRequestForm
 from portal.appointments.service import (
     KINDS, Slot, VisitRefused, accept_offer, appointment_for, as_utc, calendar_file, can_cancel, cancel_appointment,
-    cancel_request, clinic_time_to_utc, is_upcoming, offer_slots, preferred_days, preferred_times, request_for,
-    request_for_staff, submit_request, video_link_opens_at, video_link_state, visits_page,
+    cancel_request, clinic_time_to_utc, is_upcoming, offer_slots, preferred_days, preferred_times, reasons_for_staff,
+    request_for, request_for_staff, submit_request, video_link_opens_at, video_link_state, visits_page,
 )
-from portal.language.pipeline import detect_language
 from portal.forms import usable_idempotency_key
 from portal.models import Scope
 
@@ -142,5 +141,6 @@ def staff_request(request_id: int):
             flash(_("The times are offered. The patient can choose one now."), "success")
             return redirect(url_for("appointments.staff_request", request_id=view.request.id))
     record_access(current_user, view.patient.id, "view", "appointment_request", view.request.id)
+    # The reason may be in any language: staff read it in English, the original a tap away.
     return render_template("appointments/staff_request.html", view=view, form=form,
-                           reason_language=detect_language(view.request.reason))
+                           reason=reasons_for_staff([view.request]).get(view.request.id))

@@ -25,6 +25,8 @@ from sqlalchemy.orm import selectinload
 
 from portal.appointments.ics import CalendarEvent, calendar
 from portal.extensions import db
+from portal.language.service import ReaderView, request_translation, views_for
+from portal.messages.service import STAFF_LANGUAGE
 from portal.models import Appointment, AppointmentOffer, AppointmentRequest, Patient, User
 from portal.models.base import as_utc, utcnow
 
@@ -34,6 +36,7 @@ VIDEO_LINK_OPENS = timedelta(minutes=30)
 CANCEL_CUTOFF = timedelta(hours=2)
 MAX_OFFERS = 3
 REASON_MAX = 1000
+NOTE_KIND = "visit_note"  # the patient's reason as a translation kind (portal/language/service.py)
 
 # The fixed choices a patient ticks when asking for a visit (stored space-separated).
 DAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -214,6 +217,9 @@ def submit_request(patient_id: int, user_id: int, reason: str, kind: str = "eith
     except IntegrityError:  # the same key arrived twice at once: the other one was stored
         db.session.rollback()
         return _request_with_key(idempotency_key), False
+    # Staff read English: queue the reason's translation now so it is ready when they open it
+    # (nothing is queued for English or empty text).
+    request_translation(NOTE_KIND, visit_request.id, STAFF_LANGUAGE)
     return visit_request, True
 
 
@@ -319,11 +325,17 @@ class StaffRequestView:
     requested_by: User
 
 
-def pending_appointment_requests() -> list[AppointmentRequest]:
-    """Requests waiting for the clinic to offer times, oldest first."""
-    return list(db.session.scalars(
-        select(AppointmentRequest).where(AppointmentRequest.status == "requested")
-        .order_by(AppointmentRequest.created_at, AppointmentRequest.id)))
+def pending_appointment_requests(patient_id: int | None = None) -> list[AppointmentRequest]:
+    """Requests waiting for the clinic to offer times (all, or one patient's), oldest first."""
+    query = select(AppointmentRequest).where(AppointmentRequest.status == "requested")
+    if patient_id is not None:
+        query = query.where(AppointmentRequest.patient_id == patient_id)
+    return list(db.session.scalars(query.order_by(AppointmentRequest.created_at, AppointmentRequest.id)))
+
+
+def reasons_for_staff(requests: list[AppointmentRequest]) -> dict[int, ReaderView]:
+    """What the patients wrote, as staff read it (English, or a machine translation), by request id."""
+    return views_for(NOTE_KIND, [r.id for r in requests if r.reason], STAFF_LANGUAGE)
 
 
 def request_for_staff(request_id: int) -> StaffRequestView | None:

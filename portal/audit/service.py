@@ -10,7 +10,7 @@ from sqlalchemy import Select, event, inspect, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.extensions import db
-from portal.models import AuditEvent, Patient, Role, User
+from portal.models import AuditEvent, Patient, User
 
 PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 25
@@ -44,10 +44,6 @@ class Entry:
     @property
     def area(self) -> str:
         return area_of(self.event.what)
-
-    @property
-    def actor_role(self) -> Role | None:
-        return self.actor.role if self.actor else None
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,7 @@ class StaffSpec:
     display_name: str
     language: str
     description: str
+    helper_kind: str | None = None  # for role "chw": HelperKind value, "chw" or "caregiver"
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,8 @@ STAFF: tuple[StaffSpec, ...] = (
     StaffSpec("admin@demo.clinic", "admin-demo-pass", "admin", "Sam Okafor", "en",
               "Clinic administrator."),
     StaffSpec("chw@demo.clinic", "chw-demo-pass", "chw", "Rosa Delgado, CHW", "es",
-              "Community health worker (Spanish); Lucía Hernández lets her help with her record."),
+              "Community health worker (Spanish); Lucía Hernández lets her help with her record.",
+              helper_kind="chw"),
 )
 
 

@@ -23,6 +23,7 @@ from portal.models import (
     Appointment, ClinicalNote, Invoice, Medication, Message, MessageThread, Patient, ProxyGrant,
     ReadingLevel, Result, Role, Scope, User,
 )
+from portal.models.people import HelperKind
 
 __all__ = ["DemoLogin", "DemoSeedRefused", "interpretation_for", "seed_demo"]
 
@@ -54,7 +55,8 @@ def seed_demo(session: Session, today: date | None = None, *,
         for spec in content.STAFF:
             users[spec.login] = _upsert_user(
                 session, spec.login, spec.password, role=Role(spec.role), display_name=spec.display_name,
-                preferred_language=spec.language, reading_level=ReadingLevel.STANDARD, patient=None)
+                preferred_language=spec.language, reading_level=ReadingLevel.STANDARD, patient=None,
+                helper_kind=HelperKind(spec.helper_kind) if spec.helper_kind else None)
             logins.append(DemoLogin(spec.role, spec.login, spec.password, spec.display_name, spec.description))
         for spec in content.PATIENTS:
             user = _seed_patient(session, spec, _Clock(spec, today, tz), users)

@@ -17,6 +17,7 @@ from portal.models import (
 
 # DocumentTranslation.kind values whose object_id is a ClinicalNote id (portal/language/service.py).
 NOTE_TRANSLATION_KINDS = ("note", "note_simple")
+RENEWAL_NOTE_KIND = "renewal_note"      # a RefillRequest's patient_note, translated for staff
 
 
 def drop_note_translations(session: Session, note_ids: list[int]) -> int:
@@ -30,8 +31,14 @@ def drop_note_translations(session: Session, note_ids: list[int]) -> int:
 
 
 def _drop_renewal_requests(session: Session, medication_ids: list[int]) -> int:
-    # A renewal of a prescription that was entered in error must not stay in the staff queue.
-    return session.execute(delete(RefillRequest).where(RefillRequest.medication_id.in_(medication_ids))).rowcount
+    # A renewal of a prescription that was entered in error must not stay in the staff queue;
+    # the staff's translation of the patient's note on it goes with it.
+    request_ids = list(session.scalars(select(RefillRequest.id).where(RefillRequest.medication_id.in_(medication_ids))))
+    if not request_ids:
+        return 0
+    session.execute(delete(DocumentTranslation).where(
+        DocumentTranslation.kind == RENEWAL_NOTE_KIND, DocumentTranslation.object_id.in_(request_ids)))
+    return session.execute(delete(RefillRequest).where(RefillRequest.id.in_(request_ids))).rowcount
 
 
 def _unlink_visit_requests(session: Session, appointment_ids: list[int]) -> int:

@@ -1,4 +1,5 @@
-"""Notes and messages in the reader's language: ask for a translation, run it, read it back.
+"""Notes, messages and the patient's words on a request in the reader's language: ask for a
+translation, run it, read it back.
 
 The web process only reads DocumentTranslation rows and queues jobs; models are loaded by the
 queue consumer (portal/language/jobs.py), so a web worker never pays for CTranslate2.
@@ -14,12 +15,19 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.language.cache import DatabaseCache
 from portal.language.engines import ArgosEngine, EngineError, TranslationEngine
-from portal.language.pipeline import translate_document
-from portal.models import ClinicalNote, DocumentTranslation, Message
+from portal.language.pipeline import detect_language, translate_document
+from portal.models import AppointmentRequest, ClinicalNote, DocumentTranslation, Message, RefillRequest
 from portal.models.base import utcnow
 
 PENDING, READY, NO_MODEL, FAILED = "pending", "ready", "no_model", "failed"
-_SOURCES = {"note": (ClinicalNote, "text"), "note_simple": (ClinicalNote, "text"), "message": (Message, "body")}
+# Every kind of translated text: kind -> (model, field). DocumentTranslation.kind holds the key.
+_SOURCES = {"note": (ClinicalNote, "text"), "note_simple": (ClinicalNote, "text"), "message": (Message, "body"),
+            # What a patient typed on a renewal or visit request, translated for staff.
+            "renewal_note": (RefillRequest, "patient_note"), "visit_note": (AppointmentRequest, "reason")}
+# These rows store no language (a schema change for one column each was not worth it): it is
+# detected as a message's is, from the text, else the patient's. Detection is deterministic, so
+# queueing and the job agree.
+_DETECTED = {"renewal_note", "visit_note"}
 _engine_lock = threading.Lock()
 _engines: dict[str, ArgosEngine] = {}
 
@@ -44,7 +52,16 @@ def _source(kind: str, object_id: int) -> tuple[str, str]:
     if kind == "note_simple":  # the simpler-words version is what gets translated
         from portal.notes.service import simplified_text
         return simplified_text(row), row.language
+    if kind in _DETECTED:
+        text = getattr(row, field) or ""
+        return text, _written_language(text, row.patient_id)
     return getattr(row, field), row.language or "en"
+
+
+def _written_language(text: str, patient_id: int) -> str:
+    from portal.messages.service import patient_language  # it imports this module
+    from portal.models import Patient
+    return detect_language(text) or patient_language(db.session.get(Patient, patient_id))
 
 
 def translation_for(kind: str, object_id: int, target: str) -> DocumentTranslation | None:
@@ -54,9 +71,10 @@ def translation_for(kind: str, object_id: int, target: str) -> DocumentTranslati
 
 
 def request_translation(kind: str, object_id: int, target: str) -> DocumentTranslation | None:
-    """Make sure a translation for this reader exists or is on its way; None when none is needed."""
-    _text, source = _source(kind, object_id)
-    if source == target:
+    """Make sure a translation for this reader exists or is on its way; None when none is needed
+    (already in the reader's language, or nothing written)."""
+    text, source = _source(kind, object_id)
+    if source == target or not (text or "").strip():
         return None
     existing = translation_for(kind, object_id, target)
     if existing is not None:
@@ -105,10 +123,31 @@ def reader_view(kind: str, object_id: int, source: str, target: str) -> ReaderVi
     if source == target:
         return ReaderView("original")
     row = translation_for(kind, object_id, target) or request_translation(kind, object_id, target)
+    return _view(row)
+
+
+def _view(row: DocumentTranslation) -> ReaderView:
     # A failed job that is still retrying looks like "pending" to the reader; the admin sees why.
     from portal.language.jobs import RETRIES
     status = PENDING if row.status == FAILED and row.attempts <= RETRIES else row.status
     return ReaderView(status, row)
+
+
+def views_for(kind: str, object_ids: list[int], target: str) -> dict[int, ReaderView]:
+    """How each of these texts reads in `target`, with one query for the translations there are.
+
+    For kinds whose language is detected: a text without a row is either in `target` already or
+    was written before it was queued on submit; request_translation tells which (and queues it),
+    so an English note costs a detection per page view, not a row.
+    """
+    found = {row.object_id: row for row in db.session.scalars(select(DocumentTranslation).where(
+        DocumentTranslation.kind == kind, DocumentTranslation.target_lang == target,
+        DocumentTranslation.object_id.in_(object_ids)))} if object_ids else {}
+    views = {}
+    for object_id in object_ids:
+        row = found.get(object_id) or request_translation(kind, object_id, target)
+        views[object_id] = ReaderView("original") if row is None else _view(row)
+    return views
 
 
 def failed_translations(limit: int = 50) -> list[DocumentTranslation]:

@@ -4,12 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.access import patient_in_view, record_access, staff_required
-from portal.language.pipeline import detect_language
 from portal.medications.forms import RenewalDecisionForm, RenewalForm
 from portal.medications.instructions import plain_instructions
 from portal.medications.service import (
-    RenewalRefused, cancel_renewal, decide_renewal, medication_for, medications_page, open_request_for,
-    renewal_for_staff, request_renewal,
+    RenewalRefused, cancel_renewal, decide_renewal, medication_for, medications_page, notes_for_staff,
+    open_request_for, renewal_for_staff, request_renewal,
 )
 from portal.models import Scope
 
@@ -76,7 +75,7 @@ def staff_renewal(request_id: int):
             flash(_("Your answer is saved. The patient can see it now."), "success")
             return redirect(url_for("medications.staff_renewal", request_id=renewal.id))
     record_access(current_user, renewal.patient_id, "view", "renewal", renewal.id)
-    # The patient's note may be in any language: lang= lets a screen reader say it right.
-    note_language = detect_language(renewal.patient_note) if renewal.patient_note else None
-    return render_template("medications/staff_renewal.html", form=form, renewal=renewal, note_language=note_language,
+    # The patient's note may be in any language: staff read it in English, the original a tap away.
+    note = notes_for_staff([renewal]).get(renewal.id)
+    return render_template("medications/staff_renewal.html", form=form, renewal=renewal, note=note,
                            instructions=plain_instructions(renewal.medication))

@@ -14,11 +14,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.language.service import ReaderView, request_translation, views_for
 from portal.medications.instructions import plain_instructions
+from portal.messages.service import STAFF_LANGUAGE
 from portal.models import Medication, RefillRequest
 from portal.models.base import utcnow
 
 PAGE_SIZE = 20
+NOTE_KIND = "renewal_note"  # the patient's note as a translation kind (portal/language/service.py)
 REQUESTED, APPROVED, DENIED, CANCELLED = "requested", "approved", "denied", "cancelled"
 
 
@@ -98,6 +101,9 @@ def request_renewal(patient_id: int, medication_id: int, user_id: int, note: str
                             status=REQUESTED, patient_note=_clean(note), pharmacy=_clean(pharmacy))
     db.session.add(renewal)
     db.session.commit()
+    # Staff read English: queue the note's translation now so it is ready when they open it
+    # (nothing is queued for an English or empty note).
+    request_translation(NOTE_KIND, renewal.id, STAFF_LANGUAGE)
     return renewal, True
 
 
@@ -152,12 +158,18 @@ def _move(renewal: RefillRequest, status: str, **values) -> bool:
     return moved
 
 
-def pending_renewals() -> list[RefillRequest]:
-    """Requests waiting for the care team, oldest first, with their medicine loaded."""
+def pending_renewals(patient_id: int | None = None) -> list[RefillRequest]:
+    """Requests waiting for the care team (all, or one patient's), oldest first, with their medicine loaded."""
+    query = select(RefillRequest).where(RefillRequest.status == REQUESTED)
+    if patient_id is not None:
+        query = query.where(RefillRequest.patient_id == patient_id)
     return list(db.session.scalars(
-        select(RefillRequest).where(RefillRequest.status == REQUESTED)
-        .options(selectinload(RefillRequest.medication))
-        .order_by(RefillRequest.created_at, RefillRequest.id)))
+        query.options(selectinload(RefillRequest.medication)).order_by(RefillRequest.created_at, RefillRequest.id)))
+
+
+def notes_for_staff(renewals: list[RefillRequest]) -> dict[int, ReaderView]:
+    """The patients' notes as staff read them (English, or a machine translation), by request id."""
+    return views_for(NOTE_KIND, [r.id for r in renewals if r.patient_note], STAFF_LANGUAGE)
 
 
 def renewal_for_staff(request_id: int) -> RefillRequest | None:

@@ -20,6 +20,13 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
 
 
+class HelperKind(str, enum.Enum):
+    """What kind of helper a Role.CHW account is. Both act only under a patient's grant, so access
+    checks look at the role alone; the kind is for naming the person truthfully to the patient."""
+    CHW = "chw"  # community health worker
+    CAREGIVER = "caregiver"  # family member or caregiver
+
+
 class ReadingLevel(str, enum.Enum):
     """Which version of free text opens first: as written, simpler words, or simplest."""
     STANDARD = "standard"
@@ -60,6 +67,9 @@ class User(UserMixin, db.Model):
         Enum(ReadingLevel, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
         default=ReadingLevel.STANDARD,
     )
+    # Set for role=chw (the clinic chooses it when making the account), NULL for everyone else.
+    helper_kind: Mapped[Optional[HelperKind]] = mapped_column(
+        Enum(HelperKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]))
     # Set for role=patient: the record this account belongs to.
     patient_id: Mapped[Optional[int]] = mapped_column(ForeignKey("patients.id"), unique=True)
     is_active_account: Mapped[bool] = mapped_column(default=True)

@@ -28,12 +28,14 @@ class CachedSentence(db.Model):
 
 
 class DocumentTranslation(db.Model):
-    """A note or message translated for a reader: pending, ready, no_model or failed."""
+    """Free text translated for a reader (a note, a message, what a patient typed on a request):
+    pending, ready, no_model or failed."""
     __tablename__ = "document_translations"
     __table_args__ = (UniqueConstraint("kind", "object_id", "target_lang", name="uq_document_translations_doc"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # "note" or "message"; object_id is the row's id in that table.
+    # Which text (portal/language/service.py _SOURCES: "note", "message", "renewal_note"...);
+    # object_id is the row's id in that kind's table.
     kind: Mapped[str] = mapped_column(String(20))
     object_id: Mapped[int]
     source_lang: Mapped[str] = mapped_column(String(16))

@@ -19,7 +19,8 @@ from portal.forms import (
     language_choices,
     without_control_characters,
 )
-from portal.models import Scope
+from portal.models import Role, Scope, User
+from portal.models.people import HelperKind
 from portal.proxy.service import clinic_today, latest_grant_day
 
 # What a helper may see, in the words a patient uses (also used to show a grant's areas).
@@ -32,6 +33,27 @@ SCOPE_LABELS = {
     Scope.BILLING: _l("Bills"),
     Scope.FORMS: _l("Forms"),
 }
+# The one place a helper's kind is put into words: the audit sentences, the grant lists and the
+# staff form all use these (mid-sentence, so lower case: "Rosa Delgado, community health worker, ...").
+HELPER_KIND_WORDS = {
+    HelperKind.CHW: _l("community health worker"),
+    HelperKind.CAREGIVER: _l("family member or caregiver"),
+}
+
+
+def helper_kind_words(kind: HelperKind | None, capitalized: bool = False) -> str:
+    """A helper account without a kind (none is made so) is called just a helper, never a CHW."""
+    words = str(HELPER_KIND_WORDS.get(kind, _l("helper")))
+    return words[:1].upper() + words[1:] if capitalized else words
+
+
+def helper_words(user: User | None, capitalized: bool = False) -> str:
+    """What kind of helper this account is, for templates; "" for anyone who is not a helper."""
+    if user is None or user.role is not Role.CHW:
+        return ""
+    return helper_kind_words(user.helper_kind, capitalized)
+
+
 UNTIL_A_DATE = "date"
 _USERNAME = r"^[A-Za-z0-9][A-Za-z0-9._@+-]*$"
 class GrantForm(FlaskForm):
@@ -88,12 +110,23 @@ class EnrolPatientForm(FlaskForm):
 
 
 class EnrolHelperForm(EnrolPatientForm):
+    kind = RadioField(_l("What kind of helper?"),
+                      invalid_choice_message=_l("Choose what kind of helper this is."))
     display_name = StringField(
         _l("Full name"),
         validators=[DataRequired(_l("Enter the helper's full name.")), Length(max=200)],
         filters=[without_control_characters],
         render_kw={"autocomplete": "off"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No default: the clinic says which it is, so nobody becomes a CHW by not choosing.
+        self.kind.choices = choices((kind.value, helper_kind_words(kind, capitalized=True)) for kind in HelperKind)
+
+    @property
+    def chosen_kind(self) -> HelperKind:
+        return HelperKind(self.kind.data)
 
 
 class ActivationForm(FlaskForm):

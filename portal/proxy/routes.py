@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.language.locale import current_language, remember_language
 from portal.models import Patient, Role
 from portal.proxy.forms import (
-    SCOPE_LABELS, UNTIL_A_DATE, ActivationForm, EnrolHelperForm, EnrolPatientForm, GrantForm,
+    SCOPE_LABELS, UNTIL_A_DATE, ActivationForm, EnrolHelperForm, EnrolPatientForm, GrantForm, helper_words,
     without_control_characters,
 )
 from portal.proxy.service import (
@@ -23,6 +23,8 @@ from portal.proxy.service import (
 )
 
 bp = Blueprint("proxy", __name__)
+# Every page that names a helper (the audit log, grant lists) says what kind of helper they are.
+bp.add_app_template_global(helper_words)
 
 
 def _grant_from(form: GrantForm, patient_id: int):
@@ -187,7 +189,8 @@ def staff_new_helper():
         if login_taken(form.login.data):
             form.login.errors.append(_("Someone already has this username. Choose another one."))
         else:
-            helper, code = enrol_helper(form.login.data, form.display_name.data.strip(), form.language.data)
+            helper, code = enrol_helper(form.login.data, form.display_name.data.strip(), form.language.data,
+                                        form.chosen_kind)
             return _activation_sheet(helper, code)
     return render_template("proxy/staff_new_helper.html", form=form)
 

@@ -1,7 +1,8 @@
 """Proxy access and assisted enrolment, as plain functions (no request needed).
 
 Helpers (community health workers and family caregivers) have role CHW: the role means "acts for
-patients under their grants", which is the same for both, and needs no schema change.
+patients under their grants", which is the same for both, so every access check keys on it alone.
+User.helper_kind says which of the two a helper is, only to name them truthfully.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from portal.auth.service import normalise_login
 from portal.extensions import db
 from portal.models import Patient, ProxyGrant, Role, Scope, User
 from portal.models.base import utcnow
+from portal.models.people import HelperKind
 
 LONGEST_GRANT = timedelta(days=5 * 365)
 ACTIVATION_DAYS = 14
@@ -159,10 +161,11 @@ def login_taken(login: str) -> bool:
     return db.session.scalar(select(func.count(User.id)).where(User.login == normalise_login(login))) > 0
 
 
-def _new_account(login: str, role: Role, display_name: str, language: str, patient: Patient | None) -> User:
+def _new_account(login: str, role: Role, display_name: str, language: str, patient: Patient | None,
+                 helper_kind: HelperKind | None = None) -> User:
     # Nobody knows this password: the account opens only with the activation code.
     user = User(login=normalise_login(login), password_hash=hash_password(secrets.token_urlsafe(32)), role=role,
-                display_name=display_name, preferred_language=language, patient=patient)
+                display_name=display_name, preferred_language=language, patient=patient, helper_kind=helper_kind)
     db.session.add(user)
     db.session.flush()
     return user
@@ -173,8 +176,8 @@ def enrol_patient(patient: Patient, login: str, language: str) -> tuple[User, st
     return user, issue_activation_code(user)
 
 
-def enrol_helper(login: str, display_name: str, language: str) -> tuple[User, str]:
-    user = _new_account(login, Role.CHW, display_name, language, None)
+def enrol_helper(login: str, display_name: str, language: str, kind: HelperKind) -> tuple[User, str]:
+    user = _new_account(login, Role.CHW, display_name, language, None, helper_kind=HelperKind(kind))
     return user, issue_activation_code(user)
 
 

@@ -10,10 +10,10 @@ from flask_babel import to_utc
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.appointments.service import pending_appointment_requests
+from portal.appointments.service import pending_appointment_requests, reasons_for_staff
 from portal.extensions import db
-from portal.language.service import request_translation
-from portal.medications.service import pending_renewals
+from portal.language.service import ReaderView, request_translation
+from portal.medications.service import notes_for_staff, pending_renewals
 from portal.messages.service import (
     CARE_TEAM, CLOSED, OPEN, STAFF_LANGUAGE, ThreadList, patient_language, threads_for,
 )
@@ -45,6 +45,9 @@ class Inbox:
     renewals: list[RefillRequest]
     appointment_requests: list[AppointmentRequest]
     patients: dict[int, Patient]  # the patients the requests are about, by id
+    # What the patients typed on them, as staff read it (English, or translated), by request id.
+    renewal_notes: dict[int, ReaderView]
+    visit_reasons: dict[int, ReaderView]
 
 
 def waiting_threads(limit: int = INBOX_THREADS) -> list[WaitingThread]:
@@ -75,7 +78,7 @@ def inbox() -> Inbox:
     patient_ids = {r.patient_id for r in renewals} | {r.patient_id for r in visits}
     patients = {p.id: p for p in db.session.scalars(
         select(Patient).where(Patient.id.in_(patient_ids)).options(selectinload(Patient.user)))} if patient_ids else {}
-    return Inbox(waiting_threads(), renewals, visits, patients)
+    return Inbox(waiting_threads(), renewals, visits, patients, notes_for_staff(renewals), reasons_for_staff(visits))
 
 
 # --- A patient at a glance -----------------------------------------------------------------------
@@ -86,6 +89,10 @@ class PatientOverview:
     results: ResultsView
     notes: list[ClinicalNote]
     threads: ThreadList
+    renewals: list[RefillRequest]  # waiting for the care team, as in the inbox
+    appointment_requests: list[AppointmentRequest]
+    renewal_notes: dict[int, ReaderView]  # by request id, as Inbox's
+    visit_reasons: dict[int, ReaderView]
 
 
 def patient_record(patient_id: int) -> Patient | None:
@@ -93,9 +100,12 @@ def patient_record(patient_id: int) -> Patient | None:
 
 
 def patient_overview(patient: Patient, language: str) -> PatientOverview:
-    """Recent results, notes and message threads, through the areas' own functions."""
+    """Recent results, notes, message threads and waiting requests, through the areas' own functions."""
+    renewals = pending_renewals(patient.id)[:INBOX_REQUESTS]
+    visits = pending_appointment_requests(patient.id)[:INBOX_REQUESTS]
     return PatientOverview(patient, results_view(patient.id, 1, language), notes_for(patient.id)[:NOTES_SHOWN],
-                           threads_for(patient.id))
+                           threads_for(patient.id), renewals, visits, notes_for_staff(renewals),
+                           reasons_for_staff(visits))
 
 
 def close_thread(thread: MessageThread) -> None:
