@@ -442,3 +442,15 @@ def test_the_number_of_queries_does_not_grow_with_the_history(browser, people):
         visit_request(people)
     assert _queries_for(browser, "/appointments/") == few
     assert "Older visits" in _page(browser, "/appointments/")
+
+
+@pytest.mark.parametrize("offer_id", ["<script>", "", "99999"])
+def test_a_choice_that_is_not_one_of_the_times_gets_a_clear_error_in_spanish(browser, people, offer_id):
+    row = offered_request(people, "bruno")
+    browser.sign_in("bruno@example.org")
+    url = f"/appointments/requests/{row.id}"
+    response = browser.submit(url, url, {"offer_id": offer_id})
+    page = response.get_data(as_text=True)
+    assert "Elija una de las horas." in page
+    assert "could not coerce" not in page and "Elección inválida" not in page
+    assert _fresh(AppointmentRequest, row.id).status == "offered"

@@ -50,7 +50,9 @@ class VisitRequestForm(FlaskForm):
 
 class AcceptOfferForm(FlaskForm):
     """Choices (the offers' ids) are set by the view; the page shows each time in full."""
-    offer_id = RadioField(_l("Choose a time"), coerce=int, invalid_choice_message=_l("Choose one of the times."))
+    # invalid_value_message: what is sent is not even a number (WTForms' own words would be English).
+    offer_id = RadioField(_l("Choose a time"), coerce=int, invalid_choice_message=_l("Choose one of the times."),
+                          invalid_value_message=_l("Choose one of the times."))
 
 
 def _in_the_future(form, field):
@@ -67,7 +69,9 @@ class OfferForm(FlaskForm):
     slot_2 = DateTimeLocalField(_l("Second time (optional)"), validators=[Optional(), _in_the_future], **_WHEN)
     slot_3 = DateTimeLocalField(_l("Third time (optional)"), validators=[Optional(), _in_the_future], **_WHEN)
     minutes = SelectField(_l("How long"), coerce=int, default=30,
-                          choices=[SelectChoice(n, _l("%(num)d minutes", num=n)) for n in (15, 20, 30, 45, 60)])
+                          choices=[SelectChoice(n, _l("%(num)d minutes", num=n)) for n in (15, 20, 30, 45, 60)],
+                          invalid_choice_message=_l("Choose how long the visit is."),
+                          invalid_value_message=_l("Choose how long the visit is."))
     kind = RadioField(_l("Kind of visit"), default="in_person",
                       choices=choices([("in_person", KINDS["in_person"]), ("video", KINDS["video"])]),
                       invalid_choice_message=_l("Choose a kind of visit."))
