@@ -325,12 +325,13 @@ class StaffRequestView:
     requested_by: User
 
 
-def pending_appointment_requests(patient_id: int | None = None) -> list[AppointmentRequest]:
-    """Requests waiting for the clinic to offer times (all, or one patient's), oldest first."""
+def pending_appointment_requests(patient_id: int | None = None, limit: int | None = None) -> list[AppointmentRequest]:
+    """Requests waiting for the clinic to offer times (all, or one patient's; the oldest `limit`), oldest first."""
     query = select(AppointmentRequest).where(AppointmentRequest.status == "requested")
     if patient_id is not None:
         query = query.where(AppointmentRequest.patient_id == patient_id)
-    return list(db.session.scalars(query.order_by(AppointmentRequest.created_at, AppointmentRequest.id)))
+    return list(db.session.scalars(
+        query.order_by(AppointmentRequest.created_at, AppointmentRequest.id).limit(limit)))
 
 
 def reasons_for_staff(requests: list[AppointmentRequest]) -> dict[int, ReaderView]:

@@ -158,13 +158,15 @@ def _move(renewal: RefillRequest, status: str, **values) -> bool:
     return moved
 
 
-def pending_renewals(patient_id: int | None = None) -> list[RefillRequest]:
-    """Requests waiting for the care team (all, or one patient's), oldest first, with their medicine loaded."""
+def pending_renewals(patient_id: int | None = None, limit: int | None = None) -> list[RefillRequest]:
+    """Requests waiting for the care team (all, or one patient's; the oldest `limit`), oldest first,
+    with their medicine loaded."""
     query = select(RefillRequest).where(RefillRequest.status == REQUESTED)
     if patient_id is not None:
         query = query.where(RefillRequest.patient_id == patient_id)
     return list(db.session.scalars(
-        query.options(selectinload(RefillRequest.medication)).order_by(RefillRequest.created_at, RefillRequest.id)))
+        query.options(selectinload(RefillRequest.medication)).order_by(RefillRequest.created_at, RefillRequest.id)
+        .limit(limit)))
 
 
 def notes_for_staff(renewals: list[RefillRequest]) -> dict[int, ReaderView]:

@@ -149,8 +149,9 @@ def _shown(result: Result, language: str, points) -> ShownResult:
     )
 
 
-# Opening the page sets seen_by_patient_at; it must not make the next view render again.
-_NOT_SHOWN_IN_LIST = frozenset({"seen_by_patient_at", "created_at"})
+# Every column but the two the list never shows (a column added later is covered). Opening the
+# page sets seen_by_patient_at; it must not make the next view render again.
+_SHOWN_COLUMNS = tuple(c.key for c in Result.__table__.columns if c.key not in ("seen_by_patient_at", "created_at"))
 
 
 @dataclass(frozen=True)
@@ -165,10 +166,8 @@ class ResultsData:
 
     @property
     def fingerprint(self) -> tuple:
-        """Every stored value the page can show, so that any change makes a new cache key.
-        All columns but the two the list never shows (a column added later is covered)."""
-        columns = [c.key for c in Result.__table__.columns if c.key not in _NOT_SHOWN_IN_LIST]
-        rows = tuple(tuple(getattr(r, key) for key in columns) for r in self.rows)
+        """Every stored value the page can show, so that any change makes a new cache key."""
+        rows = tuple(tuple(getattr(r, key) for key in _SHOWN_COLUMNS) for r in self.rows)
         history = tuple((code, tuple(points)) for code, points in sorted(self.points.items()))
         return (self.base.page, self.base.has_older, rows, history)
 

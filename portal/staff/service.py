@@ -73,8 +73,8 @@ def waiting_threads(limit: int = INBOX_THREADS) -> list[WaitingThread]:
 
 def inbox() -> Inbox:
     """Waiting messages, and the requests the medicines and visits areas keep, with their patients."""
-    renewals = pending_renewals()[:INBOX_REQUESTS]
-    visits = pending_appointment_requests()[:INBOX_REQUESTS]
+    renewals = pending_renewals(limit=INBOX_REQUESTS)
+    visits = pending_appointment_requests(limit=INBOX_REQUESTS)
     patient_ids = {r.patient_id for r in renewals} | {r.patient_id for r in visits}
     patients = {p.id: p for p in db.session.scalars(
         select(Patient).where(Patient.id.in_(patient_ids)).options(selectinload(Patient.user)))} if patient_ids else {}
@@ -101,8 +101,8 @@ def patient_record(patient_id: int) -> Patient | None:
 
 def patient_overview(patient: Patient, language: str) -> PatientOverview:
     """Recent results, notes, message threads and waiting requests, through the areas' own functions."""
-    renewals = pending_renewals(patient.id)[:INBOX_REQUESTS]
-    visits = pending_appointment_requests(patient.id)[:INBOX_REQUESTS]
+    renewals = pending_renewals(patient.id, limit=INBOX_REQUESTS)
+    visits = pending_appointment_requests(patient.id, limit=INBOX_REQUESTS)
     return PatientOverview(patient, results_view(patient.id, 1, language), notes_for(patient.id)[:NOTES_SHOWN],
                            threads_for(patient.id), renewals, visits, notes_for_staff(renewals),
                            reasons_for_staff(visits))
