@@ -197,6 +197,8 @@ def _looks_like_clause(text: str, lang: str) -> bool:
                 continue    # "continues to have reflux": an infinitive, no subject of its own
             return True
         if lang == "en" and _is_participle(token, rules) and tokens[i - 1] not in rules.function_words:
+            if token in _NOUN_TOO:
+                continue    # "the inner cut and the outer cut": a noun here, not "the patient cut"
             if tokens[i - 1][:1].isdigit():
                 continue    # "a #10 bladed trocar was placed": after a number it describes
             # "the patient tolerated ..." - a past-tense verb right after a noun phrase
@@ -204,6 +206,18 @@ def _looks_like_clause(text: str, lang: str) -> bool:
             return first in rules.determiners
     return False
 
+
+# Participles that are as often nouns ("cut" is also the plain word for "incision").
+_NOUN_TOO = frozenset("cut set cast split spread fit shed".split())
+# A clause opened by one of these is not finished at the next comma:
+# "..., but because of the swelling he had, it was best to wait".
+_OPEN_CLAUSE = re.compile(r"\b(?:because|although|though|since|whereas|unless|until|porque|aunque)\b",
+                          re.IGNORECASE)
+# A reporting verb and "that" with no verb after it yet: "She says that overall, she is better".
+_REPORTED_THAT = re.compile(r"\bthat\b(?:\s+[\w'’-]+){0,2}\s*\Z", re.IGNORECASE)
+# An opening phrase led by one of these has no subject: "With the risks discussed, we ...".
+_OPENING_PREPOSITIONS = frozenset("""with without after before during upon despite given following
+for from by per regarding concerning""".split())
 
 # "no" opens a noun phrase: "... and no bleeding was seen" is a clause of its own.
 _NO_DETERMINER = frozenset(("no",))
@@ -305,7 +319,17 @@ def _main_clause_before(sentence: str, index: int, lang: str) -> bool:
     if _sentence_facts(sentence, lang)[2] > index:
         return False
     first = _LEADING_TOKEN.match(sentence)          # _TOKEN after any white space (no copy)
-    return not first or first.group(1).lower() not in rules_for(lang).subordinators
+    if not first:
+        return True
+    word, rules = first.group(1).lower(), rules_for(lang)
+    if word in rules.subordinators:
+        return False
+    # "Based on the fluid, we ...", "Using a clamp, the ...": an opening phrase with no subject
+    # of its own is not a sentence; it is once a comma has closed the phrase ("Using a clamp,
+    # we held X") or a finite verb follows ("Bleeding was controlled": a subject, not a phrase)
+    return not (lang == "en" and (_is_participle(word, rules) or word.endswith("ing") or word in _OPENING_PREPOSITIONS)
+                and sentence.find(",", 0, index) < 0
+                and not any(t in rules.finite_verbs for t in _tokens(sentence[:index])))
 
 
 # "X; however, Y": the clause after the semicolon may open with a linking word.
@@ -529,8 +553,11 @@ def _split_comma_clauses(sentence: str, lang: str) -> Iterator[list[str]]:
         if link:        # "X, however, the scope passed" -> "X. However, the scope passed."
             left, right = left[: link.start()], f"{link.group(1)}, {right}"
         tail = _LIST_SEPARATOR.split(left)[-1]
-        if not _has_verb(tail, lang) or _SUBORDINATE.search(tail):
-            continue    # "where consent, site, patient were checked" (a list), "if we could, then ..."
+        if not _has_verb(tail, lang) or _SUBORDINATE.search(tail) or _OPEN_CLAUSE.search(tail):
+            continue    # "where consent, site, patient were checked" (a list), "if we could, then ...",
+            #             "but because of the swelling he had, it was best to wait"
+        if _REPORTED_THAT.search(left):
+            continue    # "She says that overall, she is better": what she says comes after the comma
         after_and = _CONJUNCTION.split(tail)[-1]
         if after_and != tail and word_count(after_and) <= 4 and not _has_verb(after_and, lang):
             continue    # "he has met his doctor and after discussion, he ...": the phrase leads in
@@ -562,6 +589,12 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str]]:
     }
 
 
+# A comma, then a verb: a relative clause closed in the middle of its sentence.
+_EMBEDDED_END = re.compile(r",\s+(?:%s)\b" % "|".join(
+    "was were is are has have had will would can could should may might must fue fueron es son está están ha han".split()),
+    re.IGNORECASE)
+
+
 def _split_relatives(sentence: str, lang: str) -> Iterator[list[str]]:
     rules = rules_for(lang)
     leads = dict(rules.relatives)
@@ -578,6 +611,8 @@ def _split_relatives(sentence: str, lang: str) -> Iterator[list[str]]:
         first = words[0]
         if lang == "en" and len(words) > 1 and (first.endswith("ly") or first in ("then", "also")):
             first = words[1]        # ", which then was closed"
+        if _EMBEDDED_END.search(right):
+            continue    # "the fusion, which Dr. X will dictate, was done": the main clause goes on after it
         if relative in rules.relatives:
             # ", which was removed" -> ". This was removed"; needs a verb right after.
             if not (first in rules.finite_verbs or (lang == "en" and _is_participle(first, rules))):
@@ -744,6 +779,10 @@ def _split_shared_subject(sentence: str, lang: str) -> Iterator[list[str]]:
             return      # "... and cut in the midline was outlined": a clause with its own subject
     if _has_negation(sentence[: m.end()] + conjuncts[0][0], lang):
         return      # "was not intubated, placed supine": does the "not" reach further? leave it
+    first_words = _tokens(conjuncts[0][0])
+    if verb in first_words and any(w in rules.finite_verbs for w in first_words[first_words.index(verb) + 1:]):
+        return      # "X was carried down and the screws were found and removed": the later action
+        #             may be the inner subject's ("the screws were removed"), not X's
     pieces = [_capitalize(lead_text + sentence[: m.end()] + conjuncts[0][0])]
     for part, repeat_aux, _ in conjuncts[1:]:
         pieces.append(f"{repeat} {aux}{part}" if repeat_aux else f"{repeat} {part}")
@@ -867,6 +906,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# A heading in capitals run into its sentence, as in notes stored on one line.
+_LEADING_HEADING = re.compile(r"[A-Z][A-Z0-9 /&,()-]{2,60}:\s+(?=[A-Z])")
+
+
 def split_long_sentence(sentence: str, lang: str) -> list[str]:
     """Split `sentence` (one line, no line breaks) into shorter sentences, recursively.
 
@@ -875,6 +918,12 @@ def split_long_sentence(sentence: str, lang: str) -> list[str]:
     """
     if next(islice(_WORD.finditer(sentence), SPLIT_ABOVE_WORDS, None), None) is None:
         return [sentence]       # word_count(sentence) <= SPLIT_ABOVE_WORDS, without counting them all
+    heading = _LEADING_HEADING.match(sentence)
+    if heading and not _has_negation(heading.group(), lang):
+        # "PROCEDURE: After the sac was opened, ...": the rules read the sentence after it
+        # ("NEGATIVE FOR: ..." stays whole: the heading's negation reaches into it)
+        pieces = split_long_sentence(sentence[heading.end():], lang)
+        return [sentence[: heading.end()] + pieces[0], *pieces[1:]]
     best: list[str] | None = None
     best_longest = 0
     for rule in RULES:

@@ -135,6 +135,39 @@ def _before_noun(sentence: str, end: int, lang: str) -> bool:
     return not (word in rules.function_words or word.endswith("ly") or word in rules.negations)
 
 
+# A plain phrase that opens with one of these can follow its noun ("x-ray during surgery").
+_POSTPOSABLE_EN = re.compile(r"(?:before|after|during|under|into|between|behind|below|above|around|through"
+                             r"|without|inside|outside|next to|near|within|of unknown)\s")
+# Words after the noun that would join it to more ("postoperative pain and swelling": both were
+# after surgery; "postoperative course of antibiotics"): then the modifier cannot move.
+_LAST_WORD = re.compile(r"[\w'’-]+(?=\s*\Z)")
+_JOINS_MORE = frozenset("of and or nor 's ’s".split())
+
+
+def _noun_to_put_first(sentence: str, start: int, end: int, plain: str, lang: str) -> re.Match[str] | None:
+    """For a modifier whose plain words only work after a noun ("intraoperative" -> "during
+    surgery"): the one-word noun it modifies, when that noun ends the noun phrase; else None."""
+    if lang != "en" or not _POSTPOSABLE_EN.match(plain):
+        return None
+    rules = rules_for(lang)
+    before = _LAST_WORD.search(sentence, 0, start)
+    if before and before.end() == len(sentence[:start].rstrip()) and before.group().lower() not in rules.function_words:
+        return None     # "displaced intraarticular fracture": another word describes the noun too
+    noun = _NEXT_WORD.match(sentence, end)
+    if not noun:
+        return None
+    if noun.group(1).lower() in rules.function_words:
+        return None
+    rest = sentence[noun.end():]
+    if not rest.strip() or rest[:1] in ",.;:)":
+        return noun
+    following = _NEXT_WORD.match(sentence, noun.end())
+    if rest[:1].isspace() and following and following.group(1).lower() in rules.function_words \
+            and following.group(1).lower() not in _JOINS_MORE:
+        return noun     # "x-ray was taken", "tissue with 3-0 Vicryl"
+    return None
+
+
 @lru_cache(maxsize=None)
 def _context_re(source: str) -> re.Pattern[str]:
     return re.compile(source)
@@ -195,6 +228,12 @@ def _find_candidates(sentence: str, lang: str, glossary: Glossary,
                 if entry.before_noun and _before_noun(sentence, m.end(), lang):   # cheap test first
                     plain = entry.before_noun
                 if plain == ONLY_BEFORE_NOUN:
+                    after = _noun_to_put_first(sentence, m.start(), m.end(), entry.plain, lang)
+                    if after is None or protected.overlaps(m.start(), after.end()):
+                        continue
+                    # "intraoperative x-ray was taken" -> "x-ray during surgery was taken"
+                    found.append(_Candidate(m.start(), after.end(), sentence[m.start():after.end()],
+                                            f"{after.group(1)} {entry.plain}", "jargon", entry))
                     continue
                 # A gender column means the plain phrase's gender differs from the term's.
                 if entry.gender and lang == "es" and _gendered_adjective_follows(sentence, m.end()):

@@ -319,6 +319,17 @@ def test_bilateral_depends_on_its_position():
     assert "is on both sides" in after_verb
 
 
+def test_a_modifier_that_reads_only_after_its_noun_moves_behind_it():
+    moved = simplify("An intraoperative x-ray was taken and showed the screws in good position today.").text
+    assert "An x-ray during surgery was taken" in moved
+    assert "no problems during surgery" in simplify(
+        "There were no intraoperative complications and the patient went to recovery in good condition.").text
+    # the noun joins more words ("of", "and", another noun): the modifier stays where it is
+    for sentence in ("The postoperative course of antibiotics was long and hard for him to finish.",
+                     "We talked about postoperative wound care at length with his wife today."):
+        assert "after surgery" not in simplify(sentence).text
+
+
 def test_abbreviations_expand_when_the_sentence_gets_plainer():
     text = "Ibuprofen 600 mg prn for musculoskeletal discomfort, acetaminophen prn for headaches."
     assert simplify(text).text.count("as needed") == 2
@@ -405,6 +416,10 @@ def test_context_rules_for_abbreviations():
     ("Adenocarcinoma of prostate with seminal vesicle involvement was found.", "seminal vesicle", "blister"),
     ("The patient will have a completion TURBT on 03/20/08 with Dr. Y.", "completion TURBT", "end TURBT"),
     ("The pump was placed and the patient was placed in the supine position.", "lying face up", "lying face up position"),
+    # a screw's "purchase" is its grip in the bone, not something bought
+    ("The cortical screw was placed with excellent purchase in the bone.", "excellent grip", "buy"),
+    ("Tricortical purchase was obtained at S1 with the screw today.", "purchase", "buy"),
+    ("She has not yet purchased the brace and plans to purchase it today.", "to buy", "purchase"),
 ])
 def test_rewordings_keep_grammar_and_names(text, kept, not_wanted):
     out = simplify(text).text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plain_language import simplify
+from plain_language import sentences, simplify
 from plain_language.sentences import split_long_sentence
 
 
@@ -159,3 +159,49 @@ def test_simplify_splits_the_opening_line_and_stays_idempotent():
     assert "The patient is a 72-year-old female. She has a history of high blood pressure" in result.text
     assert simplify(result.text).text == result.text
     assert result.grade_after <= result.grade_before
+
+
+def test_a_heading_run_into_its_sentence_does_not_hide_it_from_the_rules():
+    # notes stored on one line ("PROCEDURE: After ...") split as if the heading had its own line
+    assert split("PROCEDURE IN DETAIL: After the sac was opened and drained, the testis was delivered.") == [
+        "PROCEDURE IN DETAIL: The sac was opened and drained.", "Then the testis was delivered."]
+    # the heading stays on the first piece, and that piece is not split again
+    first = split("PROCEDURE IN DETAIL: After the sac was opened and drained, the testis was delivered.")[0]
+    assert split(first) == [first]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Based upon the appearance of this synovial fluid, we have a very low suspicion of a septic joint.",
+    "Given the size of the stone in the kidney, we will plan a second procedure next month.",
+    "Considering the results of the scan from today, the team will watch the mass closely.",
+    "With these risks discussed and listed on the consent, the patient wanted the procedure.",
+    # what she says comes after the comma: "She says that overall." would lose it
+    "She says that overall, she is improved compared to before surgery and walks more.",
+    # the "because" clause is not finished at its comma
+    "He still had swelling, but because of the swelling that he had after the car ride, it was best to wait.",
+])
+def test_an_opening_phrase_without_a_subject_is_not_cut_off_as_a_sentence(sentence):
+    # "Based on the appearance of this fluid." alone is not a sentence
+    assert split(sentence) == [sentence]
+
+
+def test_cut_after_a_describing_word_is_a_noun_not_a_verb():
+    # "the inner cut" (our plain word for "incision") is not "the patient cut ..."
+    pieces = split("We discussed his cut, the inner cut and outer cut and the outer cut would be more "
+                   "posterolateral to keep a bridge of skin.")
+    assert "We discussed his cut." not in pieces
+
+
+def test_a_later_action_is_not_given_to_the_wrong_subject():
+    # "removed" is the screws', not the dissection's: "Dissection was removed intact" would be wrong
+    sentence = "Dissection was carried down to the level of the plate and the two screws were found and removed intact."
+    assert not any(piece.startswith("Dissection was removed") for piece in split(sentence))
+    # the shared-subject rule on its own (another rule may offer the better split above)
+    assert list(sentences._split_shared_subject(sentence, "en")) == []
+
+
+def test_a_relative_clause_closed_mid_sentence_stays_inside_it():
+    # "..., which Dr. X will dictate, was done": "This will be dictated by Dr. X, was done" is not a sentence
+    sentence = ("The level was confirmed by x-ray, and the fusion, which will be separately dictated by Dr. X, "
+                "was done after exposure.")
+    assert not any(piece.startswith("This will be") for piece in split(sentence))
