@@ -2,10 +2,11 @@
 
 Run: .venv/bin/python bench/bench_throughput.py [--requests 1500] [--threads 8]
 Prints requests/second for: hello, the results page (with its rendered list kept in the fragment
-cache, and rendered each time), the notes list (the lightest signed-in page), a note as written (English patient), the
-same kind of note translated for a Spanish patient (translation ready in the database), and the
-resident memory of each web worker, with a check that no worker loaded torch, stanza or
-CTranslate2. Budgets (design.md): results >= half of hello; workers < 150 MB RSS.
+cache, and rendered each time), the notes list (the lightest signed-in page), a note as written
+(English patient), the same kind of note translated for a Spanish patient (translation ready in
+the database), each with the workers' CPU time per request (steadier than req/s when the machine
+is busy); then the resident memory of each web worker, with a check that no worker loaded torch,
+stanza or CTranslate2. Budgets (design.md): results >= half of hello; workers < 150 MB RSS.
 """
 from __future__ import annotations
 
@@ -75,6 +76,10 @@ def load(port: int, path: str, cookie: str | None, total: int, threads: int) -> 
             response.read()
             if response.status != 200:
                 errors.append(response.status)
+            # Keep a renewed session cookie, as a browser does (the portal renews it once a minute).
+            renewed = response.getheader("Set-Cookie")
+            if cookie and renewed and renewed.startswith("session="):
+                headers["Cookie"] = renewed.split(";")[0]
 
     workers = [threading.Thread(target=client) for _ in range(threads)]
     started = time.perf_counter()
@@ -86,6 +91,25 @@ def load(port: int, path: str, cookie: str | None, total: int, threads: int) -> 
     if errors:
         raise SystemExit(f"{path}: {len(errors)} errors, e.g. HTTP {errors[0]}")
     return per_thread * threads / elapsed
+
+
+def workers_cpu_seconds(master: subprocess.Popen) -> float:
+    """User + system CPU time used so far by the master's worker processes."""
+    children = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
+    ticks = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(master: subprocess.Popen, port: int, path: str, cookie: str | None, total: int,
+            threads: int) -> tuple[float, float]:
+    """(requests per second, worker CPU microseconds per request). The CPU figure is steadier than
+    the rate on a busy machine: it does not count time the workers spent waiting for a core."""
+    before = workers_cpu_seconds(master)
+    rate = load(port, path, cookie, total, threads)
+    return rate, (workers_cpu_seconds(master) - before) / (total // threads * threads) * 1e6
 
 
 def worker_memory(master: subprocess.Popen) -> list[tuple[int, float, list[str]]]:
@@ -153,18 +177,19 @@ def main() -> None:
             load(portal_port, path, cookie, 50, 2)  # warm up (syllable cache, templates)
         load(uncached_port, "/results/", uncached_cookie, 50, 2)
         load(hello_port, "/", None, 200, 2)
-        figures = {
-            "hello": load(hello_port, "/", None, args.requests, args.threads),
-            "results": load(portal_port, "/results/", en_cookie, args.requests, args.threads),
-            "results, list rendered each time": load(uncached_port, "/results/", uncached_cookie, args.requests,
-                                                     args.threads),
-            "notes list (lightest signed-in page)": load(portal_port, "/notes/", en_cookie, args.requests, args.threads),
-            "note as written (en)": load(portal_port, f"/notes/{setup['en_note']}", en_cookie, args.requests, args.threads),
-            "note translated (es, ready)": load(portal_port, f"/notes/{setup['es_note']}", es_cookie, args.requests, args.threads),
+        n, t = args.requests, args.threads
+        measured = {
+            "hello": measure(hello, hello_port, "/", None, n, t),
+            "results": measure(portal, portal_port, "/results/", en_cookie, n, t),
+            "results, list rendered each time": measure(uncached, uncached_port, "/results/", uncached_cookie, n, t),
+            "notes list (lightest signed-in page)": measure(portal, portal_port, "/notes/", en_cookie, n, t),
+            "note as written (en)": measure(portal, portal_port, f"/notes/{setup['en_note']}", en_cookie, n, t),
+            "note translated (es, ready)": measure(portal, portal_port, f"/notes/{setup['es_note']}", es_cookie, n, t),
         }
+        figures = {name: rate for name, (rate, _cpu) in measured.items()}
         print(f"load average: {os.getloadavg()[0]:.2f}; gunicorn {' '.join(GUNICORN)}; {args.requests} requests, {args.threads} clients")
-        for name, rate in figures.items():
-            print(f"{name:<38} {rate:8.0f} req/s")
+        for name, (rate, cpu) in measured.items():
+            print(f"{name:<38} {rate:8.0f} req/s {cpu / 1000:7.2f} ms worker CPU/request")
         print(f"results / hello: {figures['results'] / figures['hello']:.2f} (budget >= 0.5)")
         print(f"results / results rendered each time: {figures['results'] / figures['results, list rendered each time']:.1f}x")
         print(f"results / notes list: {figures['results'] / figures['notes list (lightest signed-in page)']:.2f}"

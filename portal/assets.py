@@ -29,13 +29,17 @@ def _digests() -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     digests = _digests()
+    # The versioned name of each file, worked out once rather than on every page.
+    versioned = {}
+    for filename, digest in digests.items():
+        path = Path(filename)
+        versioned[filename] = f"{path.with_suffix('').as_posix()}.{digest}{path.suffix}"
 
     def asset_url(filename: str) -> str:
-        digest = digests.get(filename)
-        if digest is None:
+        name = versioned.get(filename)
+        if name is None:
             raise KeyError(f"No static file {filename!r} under static/")
-        path = Path(filename)
-        return url_for("static", filename=f"{path.with_suffix('').as_posix()}.{digest}{path.suffix}")
+        return url_for("static", filename=name)
 
     def static(filename: str):
         match = _VERSIONED.match(filename)

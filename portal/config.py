@@ -58,6 +58,10 @@ def load_config(instance_path: Path) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=idle_minutes),
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=idle_minutes),
+        # Send the session cookie only when the session changed (sign-in, a flash, the activity
+        # mark that portal.security refreshes once a minute), not re-signed on every response.
+        # The cookie's expiry then follows the activity mark, as the server-side timeout does.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,

@@ -40,10 +40,12 @@ NAVIGATION = (
 def main_navigation() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return []
-    granted = acting_scopes() if current_user.role is Role.CHW else None
+    role = current_user.role  # looked up once: each use of a proxy goes through the context
+    view_functions = current_app.view_functions
+    granted = acting_scopes() if role is Role.CHW else None
     return [
         (item.endpoint, item.label) for item in NAVIGATION
-        if current_user.role in item.roles
-        and item.endpoint in current_app.view_functions
+        if role in item.roles
+        and item.endpoint in view_functions
         and (granted is None or item.scope is None or item.scope in granted)
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from portal.models import User
-from portal.security import LAST_SEEN_KEY
+from portal.security import LAST_SEEN_KEY, LAST_SEEN_REFRESH_SECONDS
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -127,6 +127,32 @@ def test_activity_keeps_the_session_alive(app, client, browser, people):
         session[LAST_SEEN_KEY] -= timeout - 5
     assert browser.get("/").status_code == 200
     assert browser.get("/").status_code == 200
+
+
+def test_the_activity_mark_is_refreshed_once_a_minute_not_on_every_page(app, client, browser, people):
+    browser.sign_in("alice@example.org")
+    browser.get("/")
+    # Nothing changed in the session: no re-signed cookie on every page.
+    assert "Set-Cookie" not in browser.get("/").headers
+    with client.session_transaction() as session:
+        session[LAST_SEEN_KEY] -= LAST_SEEN_REFRESH_SECONDS
+        stale = session[LAST_SEEN_KEY]
+    response = browser.get("/")
+    assert response.status_code == 200 and "Set-Cookie" in response.headers
+    with client.session_transaction() as session:
+        assert session[LAST_SEEN_KEY] >= stale + LAST_SEEN_REFRESH_SECONDS
+
+
+def test_a_mark_not_yet_refreshed_never_makes_the_timeout_longer(app, client, browser, people):
+    browser.sign_in("alice@example.org")
+    timeout = app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    with client.session_transaction() as session:
+        session[LAST_SEEN_KEY] -= LAST_SEEN_REFRESH_SECONDS - 1  # recent enough: not refreshed
+    assert browser.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session[LAST_SEEN_KEY] -= timeout - LAST_SEEN_REFRESH_SECONDS + 2  # now idle > timeout
+    response = browser.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
 
 
 def test_sign_out_ends_the_session(browser, people):

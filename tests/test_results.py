@@ -69,6 +69,19 @@ def test_results_are_grouped_by_day_then_by_panel(browser, people):
 
 # --- Usual ranges: the lab's, or the portal's general one ---
 
+@pytest.mark.parametrize("moment", [
+    datetime(2026, 3, 4, 3, 30, tzinfo=timezone.utc),   # 7:30 pm the day before in California
+    datetime(2026, 3, 4, 3, 30),                         # the same, naive as SQLite hands it back
+    datetime(2026, 3, 8, 9, 59, tzinfo=timezone.utc),   # around the spring change of clocks
+    datetime(2026, 11, 1, 7, 30, tzinfo=timezone.utc),  # and the autumn one
+])
+def test_the_page_groups_by_the_same_day_as_the_users_time_zone(app, moment):
+    from flask_babel import get_timezone, to_user_timezone
+    from portal.results.service import local_day
+    with app.test_request_context("/"):
+        assert local_day(moment, get_timezone()) == local_day(moment) == to_user_timezone(moment).date()
+
+
 def test_the_portal_range_is_used_and_labelled_when_the_source_has_none(browser, people):
     row = _result(people.alice_patient, "2093-3", "Total cholesterol", "230")
     item = _item(_page(browser), "Total cholesterol")

@@ -23,11 +23,18 @@ def view(note_id: int):
     if note is None:
         abort(404)
     # The patient's own settings, also when a CHW reads with them: the content follows the patient.
-    patient_account = note.patient.user
+    # A patient can only open their own notes (note_for above), so their account is the one
+    # already loaded for this request: no second query for the same users row.
+    if current_user.role is Role.PATIENT:
+        patient_account = current_user._get_current_object()
+    else:
+        patient_account = note.patient.user
     version = request.args.get("version")
     if version not in (ORIGINAL, SIMPLER):
         version = opening_version(patient_account.reading_level if patient_account else ReadingLevel.STANDARD)
-    interface = patient_account.preferred_language if patient_account and patient_account is not current_user else None
+    # The patient's language, not the interface's: a Vietnamese-speaking patient reads the note in
+    # Vietnamese though the pages around it are in English (no Vietnamese interface yet).
+    interface = patient_account.preferred_language if patient_account else None
     reader_language = content_language(note.patient.preferred_language, interface or current_language())
     reading = read_note(note, reader_language, version, untranslated=request.args.get("show") == "as-written")
     # htmx polls while a translation is on its way; it asks for the translated part only.

@@ -7,16 +7,18 @@ else (ranges, explanations, education) comes from data files in memory.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 from itertools import groupby
+from operator import attrgetter
 
-from flask_babel import to_user_timezone
+from flask_babel import get_timezone, to_user_timezone
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Result
-from portal.models.base import utcnow
+from portal.models.base import as_utc, utcnow
 from portal.results.education import Education, education_for
 from portal.results.explain import explain, value_in_words
 from portal.results.quantities import display_unit, plain_number  # noqa: F401  (plain_number: imported from here)
@@ -56,9 +58,20 @@ def flag_for(result: Result) -> str | None:
     return flag_from(result.interpretation, result.value, result.range_low, result.range_high)
 
 
-def local_day(moment: datetime) -> date:
-    """The clinic's calendar day: a result taken at 7 pm in California is not "tomorrow"."""
-    return to_user_timezone(moment).date()
+def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
+    """The clinic's calendar day: a result taken at 7 pm in California is not "tomorrow".
+    `tz`: the request's time zone (get_timezone()), when the caller converts many moments."""
+    if tz is None:
+        return to_user_timezone(moment).date()
+    return _day_in(moment, tz)
+
+
+@lru_cache(maxsize=4096)
+def _day_in(moment: datetime, tz: tzinfo) -> date:
+    """to_user_timezone(moment).date() for a known zone. A pure function of its arguments, so
+    kept: pytz's conversion costs ~8 µs, and a results page converts 25 moments, mostly the
+    same few (a panel's tests share one) and the same again on the next view."""
+    return tz.normalize(as_utc(moment).astimezone(tz)).date()
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,8 @@ def results_page(patient_id: int, page: int = 1) -> ResultPage:
     ))
     has_older = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    days = [(day, list(items)) for day, items in groupby(rows, key=lambda r: local_day(r.effective_at))]
+    tz = get_timezone()
+    days = [(day, list(items)) for day, items in groupby(rows, key=lambda r: local_day(r.effective_at, tz))]
     return ResultPage(days=days, page=page, has_older=has_older)
 
 
@@ -152,6 +166,7 @@ def _shown(result: Result, language: str, points) -> ShownResult:
 # Every column but the two the list never shows (a column added later is covered). Opening the
 # page sets seen_by_patient_at; it must not make the next view render again.
 _SHOWN_COLUMNS = tuple(c.key for c in Result.__table__.columns if c.key not in ("seen_by_patient_at", "created_at"))
+_shown_values = attrgetter(*_SHOWN_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -167,8 +182,11 @@ class ResultsData:
     @property
     def fingerprint(self) -> tuple:
         """Every stored value the page can show, so that any change makes a new cache key."""
-        rows = tuple(tuple(getattr(r, key) for key in _SHOWN_COLUMNS) for r in self.rows)
-        history = tuple((code, tuple(points)) for code, points in sorted(self.points.items()))
+        rows = tuple(map(_shown_values, self.rows))
+        # Points as plain tuples, not TrendPoints: the key is hashed and compared a few times per
+        # lookup, and tuples of plain values do that in C (dataclass __eq__/__hash__ run Python).
+        history = tuple((code, tuple((p.at, p.value, p.unit) for p in points))
+                        for code, points in sorted(self.points.items()))
         return (self.base.page, self.base.has_older, rows, history)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.extensions import db
 from portal.models import Result
@@ -27,23 +27,31 @@ class TrendPoint:
     unit: str | None
 
 
+def _history_statement():
+    """The windowed query `history` runs, built once: building it (a window function over a
+    subquery) cost more than running it. Values come in as bound parameters."""
+    ranked = (
+        select(Result.loinc_code, Result.value, Result.unit, Result.effective_at,
+               func.row_number().over(partition_by=Result.loinc_code,
+                                      order_by=(Result.effective_at.desc(), Result.id.desc())).label("rank"))
+        .where(Result.patient_id == bindparam("patient_id"),
+               Result.loinc_code.in_(bindparam("loinc_codes", expanding=True)),
+               Result.value.is_not(None), Result.effective_at <= bindparam("until"))
+        .subquery()
+    )
+    return (select(ranked.c.loinc_code, ranked.c.value, ranked.c.unit, ranked.c.effective_at)
+            .where(ranked.c.rank <= POINTS).order_by(ranked.c.loinc_code, ranked.c.effective_at))
+
+
+_HISTORY = _history_statement()
+
+
 def history(patient_id: int, loinc_codes: set[str], until: datetime) -> dict[str, list[TrendPoint]]:
     """The last POINTS numeric values of each code up to `until`, oldest first, in one query.
     `until` is the newest result on the page, so an older page's trend ends where that page does."""
     if not loinc_codes:
         return {}
-    ranked = (
-        select(Result.loinc_code, Result.value, Result.unit, Result.effective_at,
-               func.row_number().over(partition_by=Result.loinc_code,
-                                      order_by=(Result.effective_at.desc(), Result.id.desc())).label("rank"))
-        .where(Result.patient_id == patient_id, Result.loinc_code.in_(sorted(loinc_codes)),
-               Result.value.is_not(None), Result.effective_at <= until)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(ranked.c.loinc_code, ranked.c.value, ranked.c.unit, ranked.c.effective_at)
-        .where(ranked.c.rank <= POINTS).order_by(ranked.c.loinc_code, ranked.c.effective_at)
-    )
+    rows = db.session.execute(_HISTORY, {"patient_id": patient_id, "loinc_codes": sorted(loinc_codes), "until": until})
     points: dict[str, list[TrendPoint]] = defaultdict(list)
     for code, value, unit, at in rows:
         points[code].append(TrendPoint(at=at, value=value, unit=unit))
