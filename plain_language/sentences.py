@@ -920,8 +920,8 @@ def split_long_sentence(sentence: str, lang: str) -> list[str]:
         return [sentence]       # word_count(sentence) <= SPLIT_ABOVE_WORDS, without counting them all
     heading = _LEADING_HEADING.match(sentence)
     if heading and not _has_negation(heading.group(), lang):
-        # "PROCEDURE: After the sac was opened, ...": the rules read the sentence after it
-        # ("NEGATIVE FOR: ..." stays whole: the heading's negation reaches into it)
+        # "PROCEDURE: After the sac was opened, ...": the rules read the sentence after it (not
+        # after "NEGATIVE FOR:": the rules' negation checks must see the heading's negation)
         pieces = split_long_sentence(sentence[heading.end():], lang)
         return [sentence[: heading.end()] + pieces[0], *pieces[1:]]
     best: list[str] | None = None

@@ -138,9 +138,9 @@ def _before_noun(sentence: str, end: int, lang: str) -> bool:
 # A plain phrase that opens with one of these can follow its noun ("x-ray during surgery").
 _POSTPOSABLE_EN = re.compile(r"(?:before|after|during|under|into|between|behind|below|above|around|through"
                              r"|without|inside|outside|next to|near|within|of unknown)\s")
+_LAST_WORD = re.compile(r"[\w'’-]+(?=\s*\Z)")
 # Words after the noun that would join it to more ("postoperative pain and swelling": both were
 # after surgery; "postoperative course of antibiotics"): then the modifier cannot move.
-_LAST_WORD = re.compile(r"[\w'’-]+(?=\s*\Z)")
 _JOINS_MORE = frozenset("of and or nor 's ’s".split())
 
 
