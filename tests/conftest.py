@@ -55,15 +55,20 @@ def _postgres_database(base_url: str):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request, tmp_path_factory):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
+def database_of(backend: str, sqlite_file: Path):
+    """Yield the URL of a new, empty database: `sqlite_file`, or a throw-away PostgreSQL one."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
         return
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (CI sets it), e.g. postgresql://postgres@127.0.0.1/test")
     yield from _postgres_database(base)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    yield from database_of(request.param, tmp_path_factory.mktemp("db") / "portal.db")
 
 
 @pytest.fixture(scope="session")

@@ -68,6 +68,13 @@ def good_bundle() -> dict:
     return json.loads(GOOD.read_text())
 
 
+def condition_with_a_bad_date() -> dict:
+    """An entry whose onsetDateTime is not a FHIR dateTime."""
+    return {"fullUrl": "urn:uuid:bad-date", "resource": {
+        "resourceType": "Condition", "id": "bad-date", "subject": {"reference": f"urn:uuid:{PATIENT_ID}"},
+        "code": {"text": "Asthma"}, "onsetDateTime": "last spring"}}
+
+
 def resource(bundle: dict, resource_id: str) -> dict:
     return next(e["resource"] for e in bundle["entry"] if e["resource"].get("id") == resource_id)
 
@@ -305,9 +312,7 @@ def test_one_bad_entry_refuses_the_whole_bundle(runner, tmp_path):
     bundle["entry"].append({"fullUrl": "urn:uuid:new-patient", "resource": {
         "resourceType": "Patient", "id": "new-patient", "name": [{"family": "Nguyen", "given": ["Lan"]}]}})
     bundle["entry"].append({"fullUrl": "urn:uuid:no-resource"})
-    bundle["entry"].append({"fullUrl": "urn:uuid:bad-date", "resource": {
-        "resourceType": "Condition", "id": "bad-date", "subject": {"reference": f"urn:uuid:{PATIENT_ID}"},
-        "code": {"text": "Asthma"}, "onsetDateTime": "last spring"}})
+    bundle["entry"].append(condition_with_a_bad_date())
     result = import_fhir(runner, write_bundle(tmp_path, bundle))
     assert result.exit_code == 1
     assert "entry[20] (urn:uuid:no-resource): has no resource" in result.stderr
@@ -453,9 +458,7 @@ def test_bundle_with_a_retraction_and_a_malformed_entry_changes_nothing(runner, 
     assert import_fhir(runner, GOOD).exit_code == 0
     before = table_counts()
     bundle = json.loads(RETRACTIONS.read_text())
-    bundle["entry"].append({"fullUrl": "urn:uuid:bad-date", "resource": {
-        "resourceType": "Condition", "id": "bad-date", "subject": {"reference": f"urn:uuid:{PATIENT_ID}"},
-        "code": {"text": "Asthma"}, "onsetDateTime": "last spring"}})
+    bundle["entry"].append(condition_with_a_bad_date())
     result = import_fhir(runner, write_bundle(tmp_path, bundle))
     assert result.exit_code == 1
     assert "onsetDateTime: is not a valid FHIR dateTime" in result.stderr

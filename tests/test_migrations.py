@@ -1,7 +1,6 @@
 """The migrations build exactly the schema the models describe, on every backend."""
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 
 import pytest
@@ -10,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from portal.extensions import db
-from tests.conftest import BACKENDS, _postgres_database
+from tests.conftest import BACKENDS, database_of
 
 
 def test_migrations_match_the_models(app):
@@ -23,13 +22,7 @@ def test_migrations_match_the_models(app):
 @pytest.fixture(params=BACKENDS)
 def empty_database(request, tmp_path):
     """A database of its own (the shared one is already at the newest revision)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'upgrade.db'}"
-        return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (CI sets it), e.g. postgresql://postgres@127.0.0.1/test")
-    yield from _postgres_database(base)
+    yield from database_of(request.param, tmp_path / "upgrade.db")
 
 
 def test_0005_makes_every_existing_helper_a_community_health_worker(empty_database):

@@ -13,7 +13,7 @@ from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter
 
-from flask_babel import get_timezone, to_user_timezone
+from flask_babel import get_timezone
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -61,9 +61,7 @@ def flag_for(result: Result) -> str | None:
 def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
     """The clinic's calendar day: a result taken at 7 pm in California is not "tomorrow".
     `tz`: the request's time zone (get_timezone()), when the caller converts many moments."""
-    if tz is None:
-        return to_user_timezone(moment).date()
-    return _day_in(moment, tz)
+    return _day_in(moment, tz or get_timezone())
 
 
 @lru_cache(maxsize=4096)
